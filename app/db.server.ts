@@ -1,0 +1,139 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { env } from "./env.server";
+
+/**
+ * The Prisma client and a raw SQL executor for the same database.
+ * - `DATABASE_URL` set → PostgreSQL through @prisma/adapter-pg (a pg Pool).
+ * - otherwise → PGlite (PostgreSQL compiled to WASM) in `PGLITE_DATA_DIR` (default ./data/pglite,
+ *   created on first start; `memory://` keeps it in memory, as the tests do).
+ * Prisma runs without engine binaries (engineType "client"): docs/decisions/003-prisma-engineless.md.
+ */
+export interface RawDb {
+  kind: "postgres" | "pglite";
+  /** Runs one or more statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs one parameterised statement. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `fn` while holding a database-wide lock (a PostgreSQL advisory lock; PGlite has one process). */
+  withLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  raw: RawDb;
+  close(): Promise<void>;
+}
+
+export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: string }): Database {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // A dropped connection must not crash the process: the next query reports the failure instead.
+    pool.on("error", () => {});
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const raw: RawDb = {
+      kind: "postgres",
+      async exec(sql) {
+        const client = await pool.connect();
+        try {
+          await client.query(sql);
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+      async query(sql, params = []) {
+        const result = await pool.query(sql, params);
+        return result.rows;
+      },
+      async withLock(lockId, fn) {
+        const client = await pool.connect();
+        try {
+          await client.query("SELECT pg_advisory_lock($1)", [lockId]);
+          try {
+            return await fn();
+          } finally {
+            await client.query("SELECT pg_advisory_unlock($1)", [lockId]);
+          }
+        } finally {
+          client.release();
+        }
+      },
+      async close() {
+        await pool.end();
+      },
+    };
+    return { prisma, raw, close: async () => void (await prisma.$disconnect(), await raw.close()) };
+  }
+
+  const dataDir = options.pgliteDataDir;
+  if (!dataDir.startsWith("memory://")) {
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const pglite = new PGlite(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  let chain: Promise<unknown> = Promise.resolve();
+  const raw: RawDb = {
+    kind: "pglite",
+    async exec(sql) {
+      try {
+        await pglite.exec(sql);
+      } catch (error) {
+        await pglite.exec("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    },
+    async query(sql, params = []) {
+      const result = await pglite.query(sql, params);
+      return result.rows as never;
+    },
+    withLock(_lockId, fn) {
+      const run = chain.then(fn, fn);
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+  return { prisma, raw, close: async () => void (await prisma.$disconnect(), await raw.close()) };
+}
+
+// One database per process, created on first use. Kept on globalThis so Vite's dev reloads reuse it.
+const globalForDb = globalThis as unknown as { __halaDb?: Database };
+
+export function database(): Database {
+  if (!globalForDb.__halaDb) {
+    const e = env();
+    globalForDb.__halaDb = createDatabase({ databaseUrl: e.DATABASE_URL, pgliteDataDir: e.PGLITE_DATA_DIR });
+  }
+  return globalForDb.__halaDb;
+}
+
+/** The Prisma client of this process. */
+export function db(): PrismaClient {
+  return database().prisma;
+}
+
+/** Replace the process database (tests, demo). */
+export function setDatabase(value: Database): void {
+  globalForDb.__halaDb = value;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const current = globalForDb.__halaDb;
+  globalForDb.__halaDb = undefined;
+  await current?.close();
+}

@@ -1,0 +1,51 @@
+import { pino, type Logger } from "pino";
+
+/**
+ * Structured JSON logs. Fields that could carry secrets are redacted wherever they appear, and message
+ * text is logged only at debug level by the code that logs it.
+ */
+export const REDACTED_KEYS = [
+  "accessToken",
+  "access_token",
+  "appSecret",
+  "app_secret",
+  "apiKey",
+  "api_key",
+  "authorization",
+  "Authorization",
+  "token",
+  "secret",
+  "password",
+  "encryptionKey",
+  "refreshToken",
+  "headers.authorization",
+  "headers.cookie",
+  'headers["x-shopify-access-token"]',
+];
+
+function createLogger(destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    {
+      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+      base: { app: "hala" },
+      redact: {
+        paths: REDACTED_KEYS.flatMap((k) => (k.includes(".") || k.includes("[") ? [k] : [k, `*.${k}`, `*.*.${k}`])),
+        censor: "[redacted]",
+      },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination as never,
+  );
+}
+
+export let logger: Logger = createLogger();
+
+/** Tests capture logs to scan them for secrets. */
+export function setLogDestination(destination: NodeJS.WritableStream, level = "trace"): void {
+  logger = createLogger(destination);
+  logger.level = level;
+}
+
+export function log(bindings: { shop?: string; requestId?: string; [k: string]: unknown }): Logger {
+  return logger.child(bindings);
+}

@@ -1,0 +1,23 @@
+import { beforeAll, beforeEach } from "vitest";
+import { migrate } from "~/adapters/db/migrate.server";
+import { database } from "~/db.server";
+
+/** Migrates once per file and empties every table before each test. */
+export function useTestDatabase(): void {
+  beforeAll(async () => {
+    await migrate(database().raw);
+  });
+  beforeEach(async () => {
+    await truncateAll();
+  });
+}
+
+export async function truncateAll(): Promise<void> {
+  const { raw } = database();
+  const tables = await raw.query<{ tablename: string }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_hala_migrations'`,
+  );
+  if (tables.length) {
+    await raw.exec(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  }
+}
