@@ -169,10 +169,11 @@ export class RedisCache implements Cache {
 
   static connect(url: string, prefix = "hala:"): RedisCache {
     const client = new Redis(url, {
+      // Commands wait for the connection briefly, then fail fast so callers can degrade (see issue 9).
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
+      enableOfflineQueue: true,
       connectTimeout: 2_000,
-      lazyConnect: false,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 1_000),
     });
     client.on("error", () => {});
     return new RedisCache(client, url, prefix);

@@ -5,23 +5,17 @@ import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
 import { action as customersRedact } from "~/routes/webhooks.customers.redact";
 import { action as dataRequest } from "~/routes/webhooks.customers.data_request";
-import { useTestDatabase } from "./helpers/db";
+import { setupTestDatabase } from "./helpers/db";
+import { callRoute } from "./helpers/remix";
 import { shopifyFixture, shopifyWebhookRequest } from "./helpers/shopify-webhook";
 
-useTestDatabase();
+setupTestDatabase();
 
 const SHOP = "test-shop.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
 
-type Action = (args: { request: Request; params: object; context: object }) => Promise<Response>;
-async function call(action: Action, request: Request): Promise<Response> {
-  try {
-    return await action({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+type Action = typeof uninstalled;
+const call = (action: Action, request: Request) => callRoute(action, request);
 
 /** Two shops with the same shopper phone, with a contact, conversation, messages, feedback and an order. */
 async function seedShops() {

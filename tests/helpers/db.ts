@@ -3,7 +3,7 @@ import { migrate } from "~/adapters/db/migrate.server";
 import { database } from "~/db.server";
 
 /** Migrates once per file and empties every table before each test. */
-export function useTestDatabase(): void {
+export function setupTestDatabase(): void {
   beforeAll(async () => {
     await migrate(database().raw);
   });

@@ -1,0 +1,77 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { migrate } from "~/adapters/db/migrate.server";
+import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
+import { database, db } from "~/db.server";
+import { log, setLogDestination } from "~/logger.server";
+import { loader as healthz } from "~/routes/healthz";
+import { setupTestDatabase } from "./helpers/db";
+
+setupTestDatabase();
+
+describe("migrations", () => {
+  it("are recorded, so a second run applies nothing", async () => {
+    const again = await migrate(database().raw);
+    expect(again.applied).toEqual([]);
+    expect(again.skipped.length).toBeGreaterThan(0);
+    const rows = await database().raw.query<{ name: string }>(`SELECT name FROM "_hala_migrations"`);
+    expect(rows.map((r) => r.name)).toEqual(again.skipped);
+  });
+});
+
+describe("/healthz", () => {
+  it("reports the database and the cache", async () => {
+    const response = await healthz();
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({
+      ok: true,
+      database: "ok",
+      databaseKind: process.env.DATABASE_URL ? "postgres" : "pglite",
+      cacheKind: process.env.REDIS_URL ? "redis" : "memory",
+    });
+  });
+});
+
+describe("secrets at rest", () => {
+  it("the database never holds an access token or app secret in clear, and logs never print them", async () => {
+    const token = "EAAGm0PX4ZCpsBAKZCZBsecretTOKEN123456";
+    const appSecret = "f00dfacecafe0123456789abcdefapp";
+    await db().whatsAppAccount.create({
+      data: {
+        shop: "secret-shop.myshopify.com",
+        phoneNumberId: "1234567890",
+        wabaId: "999",
+        accessTokenEnc: sealSecret(token),
+        appSecretEnc: sealSecret(appSecret),
+        verifyToken: "verify-me",
+      },
+    });
+    const dump = JSON.stringify(
+      await database().raw.query(`SELECT * FROM "WhatsAppAccount"`),
+    );
+    expect(dump).not.toContain(token);
+    expect(dump).not.toContain(appSecret);
+    const row = await db().whatsAppAccount.findUniqueOrThrow({ where: { phoneNumberId: "1234567890" } });
+    expect(openSecret(row.accessTokenEnc)).toBe(token);
+
+    const lines: string[] = [];
+    setLogDestination(
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const logger = log({ shop: "secret-shop.myshopify.com" });
+    logger.info({ accessToken: token, account: { appSecret, phoneNumberId: "1234567890" } }, "account saved");
+    logger.debug({ headers: { authorization: `Bearer ${token}` } }, "graph call");
+    logger.error({ apiKey: appSecret }, "llm failed");
+    const output = lines.join("");
+    expect(output).toContain("account saved");
+    expect(output).toContain("1234567890");
+    expect(output).not.toContain(token);
+    expect(output).not.toContain(appSecret);
+  });
+});
