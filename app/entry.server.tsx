@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { startBackgroundWork } from "./services/background.server";
+import "./services/workers.server";
 
 export const streamTimeout = 5000;
 

@@ -134,6 +134,9 @@ CREATE TABLE "Message" (
     "direction" TEXT NOT NULL,
     "author" TEXT NOT NULL,
     "wamid" TEXT,
+    "idempotencyKey" TEXT,
+    "accountId" TEXT,
+    "toWaId" TEXT,
     "type" TEXT NOT NULL,
     "body" JSONB NOT NULL,
     "text" TEXT,
@@ -155,6 +158,7 @@ CREATE TABLE "Message" (
 -- CreateTable
 CREATE TABLE "InboundEvent" (
     "id" TEXT NOT NULL,
+    "seq" BIGSERIAL NOT NULL,
     "shop" TEXT NOT NULL,
     "phoneNumberId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
@@ -339,6 +343,9 @@ CREATE UNIQUE INDEX "Conversation_shop_contactId_key" ON "Conversation"("shop", 
 CREATE UNIQUE INDEX "Message_wamid_key" ON "Message"("wamid");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Message_idempotencyKey_key" ON "Message"("idempotencyKey");
+
+-- CreateIndex
 CREATE INDEX "Message_shop_conversationId_createdAt_idx" ON "Message"("shop", "conversationId", "createdAt");
 
 -- CreateIndex
@@ -346,6 +353,9 @@ CREATE INDEX "Message_shop_createdAt_idx" ON "Message"("shop", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "Message_status_nextAttemptAt_idx" ON "Message"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "Message_conversationId_status_idx" ON "Message"("conversationId", "status");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "InboundEvent_dedupeKey_key" ON "InboundEvent"("dedupeKey");
@@ -357,7 +367,7 @@ CREATE INDEX "InboundEvent_shop_receivedAt_idx" ON "InboundEvent"("shop", "recei
 CREATE INDEX "InboundEvent_status_availableAt_idx" ON "InboundEvent"("status", "availableAt");
 
 -- CreateIndex
-CREATE INDEX "InboundEvent_shop_waId_receivedAt_idx" ON "InboundEvent"("shop", "waId", "receivedAt");
+CREATE INDEX "InboundEvent_shop_waId_seq_idx" ON "InboundEvent"("shop", "waId", "seq");
 
 -- CreateIndex
 CREATE INDEX "Checkout_shop_createdAt_idx" ON "Checkout"("shop", "createdAt");

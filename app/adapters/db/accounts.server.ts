@@ -1,0 +1,92 @@
+import type { WhatsAppAccount } from "@prisma/client";
+import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
+import { db } from "~/db.server";
+
+/** A WhatsApp account with its secrets opened, for the code that calls the Graph API or checks signatures. */
+export interface AccountCredentials {
+  id: string;
+  shop: string;
+  phoneNumberId: string;
+  wabaId: string;
+  accessToken: string;
+  appSecret: string | null;
+  messagesPerSecond: number;
+}
+
+export function credentialsOf(account: WhatsAppAccount): AccountCredentials {
+  return {
+    id: account.id,
+    shop: account.shop,
+    phoneNumberId: account.phoneNumberId,
+    wabaId: account.wabaId,
+    accessToken: openSecret(account.accessTokenEnc),
+    appSecret: account.appSecretEnc ? openSecret(account.appSecretEnc) : null,
+    messagesPerSecond: account.messagesPerSecond,
+  };
+}
+
+/**
+ * Resolving the store of a webhook: the accounts that own these phone_number_ids (any shop — this is the
+ * one lookup that starts from Meta's id rather than a shop). Returns opened credentials.
+ */
+export async function findAccountsByPhoneNumberIds(phoneNumberIds: string[]): Promise<AccountCredentials[]> {
+  if (phoneNumberIds.length === 0) return [];
+  const rows = await db().whatsAppAccount.findMany({ where: { phoneNumberId: { in: phoneNumberIds } } });
+  return rows.map(credentialsOf);
+}
+
+export async function getAccountForShop(shop: string): Promise<WhatsAppAccount | null> {
+  return db().whatsAppAccount.findFirst({ where: { shop }, orderBy: { createdAt: "asc" } });
+}
+
+export async function getAccountCredentials(shop: string, accountId: string): Promise<AccountCredentials | null> {
+  const row = await db().whatsAppAccount.findFirst({ where: { shop, id: accountId } });
+  return row ? credentialsOf(row) : null;
+}
+
+/** Verify-token lookup for Meta's GET handshake (tokens are random and unique across shops). */
+export async function accountExistsWithVerifyToken(verifyToken: string): Promise<boolean> {
+  if (!verifyToken) return false;
+  return (await db().whatsAppAccount.count({ where: { verifyToken } })) > 0;
+}
+
+export interface AccountInput {
+  phoneNumberId: string;
+  wabaId: string;
+  /** Omitted on update = keep the stored secret (secrets are write-only in the admin). */
+  accessToken?: string;
+  appSecret?: string | null;
+  verifyToken: string;
+  messagesPerSecond?: number;
+  displayPhoneNumber?: string | null;
+}
+
+export async function upsertAccount(shop: string, input: AccountInput): Promise<WhatsAppAccount> {
+  const existing = await db().whatsAppAccount.findFirst({ where: { shop } });
+  const secrets = {
+    ...(input.accessToken ? { accessTokenEnc: sealSecret(input.accessToken) } : {}),
+    ...(input.appSecret ? { appSecretEnc: sealSecret(input.appSecret) } : {}),
+  };
+  const fields = {
+    phoneNumberId: input.phoneNumberId,
+    wabaId: input.wabaId,
+    verifyToken: input.verifyToken,
+    ...(input.messagesPerSecond ? { messagesPerSecond: input.messagesPerSecond } : {}),
+    ...(input.displayPhoneNumber !== undefined ? { displayPhoneNumber: input.displayPhoneNumber } : {}),
+  };
+  if (existing) {
+    return db().whatsAppAccount.update({ where: { id: existing.id, shop }, data: { ...fields, ...secrets } });
+  }
+  if (!input.accessToken) throw new Error("an access token is required to connect a number");
+  return db().whatsAppAccount.create({
+    data: { shop, ...fields, accessTokenEnc: sealSecret(input.accessToken), ...secrets },
+  });
+}
+
+export async function updateAccountProfile(
+  shop: string,
+  accountId: string,
+  data: { displayName?: string | null; qualityRating?: string | null; displayPhoneNumber?: string | null },
+): Promise<void> {
+  await db().whatsAppAccount.updateMany({ where: { shop, id: accountId }, data });
+}

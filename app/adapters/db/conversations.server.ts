@@ -1,0 +1,69 @@
+import type { Contact, Conversation, Prisma } from "@prisma/client";
+import { db } from "~/db.server";
+
+type Tx = Prisma.TransactionClient;
+
+/** The contact and its conversation, created on first contact. */
+export async function ensureContactAndConversation(
+  shop: string,
+  input: { waId: string; name?: string | null; accountId?: string | null; initialState: Prisma.InputJsonValue },
+): Promise<{ contact: Contact; conversation: Conversation }> {
+  const prisma = db();
+  const contact = await prisma.contact.upsert({
+    where: { shop_waId: { shop, waId: input.waId } },
+    create: { shop, waId: input.waId, name: input.name ?? null },
+    update: input.name ? { name: input.name } : {},
+  });
+  const conversation = await prisma.conversation.upsert({
+    where: { shop_contactId: { shop, contactId: contact.id } },
+    create: { shop, contactId: contact.id, accountId: input.accountId ?? null, state: input.initialState },
+    update: input.accountId ? { accountId: input.accountId } : {},
+  });
+  return { contact, conversation };
+}
+
+export async function getConversation(shop: string, id: string) {
+  return db().conversation.findFirst({ where: { shop, id } });
+}
+
+export async function getContact(shop: string, id: string) {
+  return db().contact.findFirst({ where: { shop, id } });
+}
+
+export async function getContactByWaId(shop: string, waId: string) {
+  return db().contact.findUnique({ where: { shop_waId: { shop, waId } } });
+}
+
+/** Records an inbound message's effect on the contact and conversation (24-hour window, unread count). */
+export async function touchInbound(shop: string, ids: { contactId: string; conversationId: string }, at: Date, tx: Tx = db()) {
+  await tx.contact.updateMany({ where: { shop, id: ids.contactId }, data: { lastInboundAt: at } });
+  await tx.conversation.updateMany({
+    where: { shop, id: ids.conversationId },
+    data: { lastInboundAt: at, lastMessageAt: at, unreadCount: { increment: 1 } },
+  });
+}
+
+export async function saveConversationState(
+  shop: string,
+  id: string,
+  data: { state: Prisma.InputJsonValue; stateVersion: number; status?: string; needsAttention?: boolean },
+  tx: Tx = db(),
+): Promise<void> {
+  await tx.conversation.updateMany({ where: { shop, id }, data: { ...data, lastMessageAt: new Date() } });
+}
+
+export async function setConversationStatus(
+  shop: string,
+  id: string,
+  data: { status?: "bot" | "human" | "closed"; needsAttention?: boolean; unreadCount?: number },
+): Promise<number> {
+  return (await db().conversation.updateMany({ where: { shop, id }, data })).count;
+}
+
+export async function setContactFlags(
+  shop: string,
+  contactId: string,
+  data: { blocked?: boolean; botEnabled?: boolean; optedOut?: boolean; language?: string; shopifyCustomerId?: string },
+): Promise<number> {
+  return (await db().contact.updateMany({ where: { shop, id: contactId }, data })).count;
+}

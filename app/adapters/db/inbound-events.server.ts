@@ -1,0 +1,82 @@
+import type { InboundEvent, Prisma } from "@prisma/client";
+import { database, db } from "~/db.server";
+
+export interface NewInboundEvent {
+  shop: string;
+  phoneNumberId: string;
+  kind: "message" | "status";
+  dedupeKey: string;
+  waId: string | null;
+  payload: Prisma.InputJsonValue;
+}
+
+/**
+ * Stores webhook items, once each (unique dedupe key: WhatsApp message id, or message id + status).
+ * Returns how many were new. One statement: this runs before the webhook's 200.
+ */
+export async function storeInboundEvents(events: NewInboundEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const result = await db().inboundEvent.createMany({ data: events, skipDuplicates: true });
+  return result.count;
+}
+
+/**
+ * Claims up to `limit` pending events whose time has come, at most the oldest pending one per contact (so
+ * one contact's messages are processed in order, by one worker at a time), skipping rows other workers
+ * hold. The lease (`lockedUntil`) makes a crashed worker's rows claimable again.
+ */
+export async function claimInboundEvents(limit: number, leaseMs: number): Promise<InboundEvent[]> {
+  const rows = await database().raw.query<{ id: string }>(
+    `WITH candidates AS (
+       SELECT e.id FROM "InboundEvent" e
+       WHERE e.status = 'pending'
+         AND e."availableAt" <= now()
+         AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
+         AND NOT EXISTS (
+           SELECT 1 FROM "InboundEvent" p
+           WHERE p.shop = e.shop AND p."waId" = e."waId" AND p.status = 'pending' AND p.seq < e.seq
+         )
+       ORDER BY e.seq
+       LIMIT $1
+       FOR UPDATE SKIP LOCKED
+     )
+     UPDATE "InboundEvent" SET "lockedUntil" = now() + ($2 || ' milliseconds')::interval, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM candidates)
+     RETURNING id`,
+    [limit, String(leaseMs)],
+  );
+  if (rows.length === 0) return [];
+  const events = await db().inboundEvent.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+  return events.sort((a, b) => (a.seq < b.seq ? -1 : 1));
+}
+
+export async function completeInboundEvent(
+  shop: string,
+  id: string,
+  status: "done" | "ignored" = "done",
+  tx: Prisma.TransactionClient = db(),
+): Promise<void> {
+  await tx.inboundEvent.updateMany({
+    where: { shop, id },
+    data: { status, processedAt: new Date(), lockedUntil: null },
+  });
+}
+
+/** A failed attempt: retried after `delayMs`, or marked failed after the last attempt. */
+export async function failInboundEvent(
+  shop: string,
+  id: string,
+  error: string,
+  options: { delayMs: number; final: boolean },
+): Promise<void> {
+  await db().inboundEvent.updateMany({
+    where: { shop, id },
+    data: options.final
+      ? { status: "failed", lastError: error.slice(0, 1000), lockedUntil: null, processedAt: new Date() }
+      : { lastError: error.slice(0, 1000), lockedUntil: null, availableAt: new Date(Date.now() + options.delayMs) },
+  });
+}
+
+export async function countInboundEvents(shop: string, status?: string): Promise<number> {
+  return db().inboundEvent.count({ where: { shop, ...(status ? { status } : {}) } });
+}

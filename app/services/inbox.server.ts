@@ -1,0 +1,55 @@
+import type { InboundEvent as InboundEventRow } from "@prisma/client";
+import { claimInboundEvents, completeInboundEvent, failInboundEvent } from "~/adapters/db/inbound-events.server";
+import { applyMessageStatus } from "~/adapters/db/messages.server";
+import type { WebhookStatusItem } from "~/adapters/whatsapp/webhook-schema";
+import { log } from "~/logger.server";
+import { backoffMs } from "./backoff";
+import { registerWorker } from "./background.server";
+import { processInboundMessage } from "./conversation.server";
+import { INBOX_CHANNEL } from "./whatsapp-intake.server";
+import { createPollingWorker } from "./worker.server";
+
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 8;
+/** A status can arrive before the send's bookkeeping: look again a few times before giving up. */
+const STATUS_LOOKUPS = 5;
+
+export async function processStatus(row: InboundEventRow): Promise<void> {
+  const item = row.payload as unknown as WebhookStatusItem;
+  const error = item.errors?.[0];
+  const result = await applyMessageStatus(row.shop, item.wamid, item.status, new Date(item.timestamp), {
+    code: error?.code,
+    title: error?.title ?? error?.message,
+  });
+  if (result === "unknown" && row.attempts < STATUS_LOOKUPS) {
+    await failInboundEvent(row.shop, row.id, "message not found yet", { delayMs: 2_000 * row.attempts, final: false });
+    return;
+  }
+  await completeInboundEvent(row.shop, row.id, result === "unknown" ? "ignored" : "done");
+}
+
+async function processOne(row: InboundEventRow): Promise<void> {
+  try {
+    if (row.kind === "status") await processStatus(row);
+    else await processInboundMessage(row);
+  } catch (error) {
+    const final = row.attempts >= MAX_ATTEMPTS;
+    log({ shop: row.shop, eventId: row.id }).error({ err: error, attempts: row.attempts, final }, "inbound event failed");
+    await failInboundEvent(row.shop, row.id, String((error as Error)?.message ?? error), {
+      delayMs: backoffMs(row.attempts, { baseMs: 1_000, maxMs: 60_000 }),
+      final,
+    }).catch(() => undefined);
+  }
+}
+
+/** Claims a batch (at most one event per contact, in arrival order) and processes it. */
+export async function processInboxBatch(limit = 20): Promise<number> {
+  const rows = await claimInboundEvents(limit, LEASE_MS);
+  await Promise.all(rows.map(processOne));
+  return rows.length;
+}
+
+export const inboxWorker = () =>
+  createPollingWorker({ name: "inbox", channel: INBOX_CHANNEL, pollMs: 500, runOnce: () => processInboxBatch() });
+
+registerWorker(inboxWorker);

@@ -1,0 +1,136 @@
+import type { Message } from "@prisma/client";
+import { getAccountCredentials, type AccountCredentials } from "~/adapters/db/accounts.server";
+import {
+  claimOutboundMessages,
+  markOutboundFailed,
+  markOutboundSent,
+  rescheduleOutbound,
+} from "~/adapters/db/messages.server";
+import { sendGraphMessage, type SendResult } from "~/adapters/whatsapp/client.server";
+import { toGraphRequest, type GraphMessageRequest } from "~/adapters/whatsapp/to-graph-request";
+import { WhatsAppLimitError } from "~/adapters/whatsapp/limits";
+import { cache } from "~/cache.server";
+import { db } from "~/db.server";
+import type { OutboundMessage } from "~/domain/types";
+import { log } from "~/logger.server";
+import { backoffMs } from "./backoff";
+import { registerWorker } from "./background.server";
+import { OUTBOX_CHANNEL, publishConversationUpdate } from "./conversation.server";
+import { createPollingWorker } from "./worker.server";
+
+const LEASE_MS = 60_000;
+export const MAX_SEND_ATTEMPTS = 8;
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Per-recipient pacing: a short burst, then one message a second. */
+const PAIR_RATE_PER_SEC = 1;
+const PAIR_BURST = 6;
+
+export const OUTSIDE_WINDOW_TITLE =
+  "Outside the 24-hour customer service window: only an approved template can be sent";
+
+/** Whether a free-form message may be sent now (pure). Templates may always be sent. */
+export function withinServiceWindow(kind: string, lastInboundAt: Date | null, now: Date): boolean {
+  if (kind === "template") return true;
+  return !!lastInboundAt && now.getTime() - lastInboundAt.getTime() <= SERVICE_WINDOW_MS;
+}
+
+export interface SenderDeps {
+  send: (account: AccountCredentials, body: GraphMessageRequest) => Promise<SendResult>;
+  now: () => Date;
+}
+
+const defaultDeps: SenderDeps = { send: sendGraphMessage, now: () => new Date() };
+
+async function sendOne(
+  message: Message,
+  account: AccountCredentials | null,
+  lastInboundAt: Date | null,
+  deps: SenderDeps,
+): Promise<void> {
+  const { shop } = message;
+  const now = deps.now();
+  if (!account || !message.toWaId) {
+    await markOutboundFailed(shop, message.id, { title: "No WhatsApp number is connected" }, now);
+    return;
+  }
+  if (!withinServiceWindow(message.type, lastInboundAt, now)) {
+    await markOutboundFailed(shop, message.id, { code: 131047, title: OUTSIDE_WINDOW_TITLE }, now);
+    return;
+  }
+  let body: GraphMessageRequest;
+  try {
+    body = toGraphRequest(message.body as unknown as OutboundMessage, message.toWaId, { bizOpaqueCallbackData: message.id });
+  } catch (error) {
+    const title = error instanceof WhatsAppLimitError ? error.message : "The message could not be built";
+    await markOutboundFailed(shop, message.id, { title }, now);
+    return;
+  }
+
+  // The number's throughput (shared by every instance through the cache) and the recipient's pacing.
+  const c = cache();
+  const pair = await c.takeToken(`wa:pair:${account.phoneNumberId}:${message.toWaId}`, PAIR_RATE_PER_SEC, PAIR_BURST);
+  if (!pair.ok) {
+    await rescheduleOutbound(shop, message.id, new Date(now.getTime() + pair.waitMs), null);
+    return;
+  }
+  for (;;) {
+    const rate = await c.takeToken(`wa:rate:${account.phoneNumberId}`, account.messagesPerSecond, account.messagesPerSecond);
+    if (rate.ok) break;
+    await new Promise((r) => setTimeout(r, rate.waitMs));
+  }
+
+  const result = await deps.send(account, body);
+  if (result.ok) {
+    await markOutboundSent(shop, message.id, result.wamid, deps.now());
+  } else if (result.error.kind === "retry" && message.attempts < MAX_SEND_ATTEMPTS) {
+    const delay = Math.max(backoffMs(message.attempts), result.error.retryAfterMs ?? 0);
+    await rescheduleOutbound(shop, message.id, new Date(deps.now().getTime() + delay), {
+      code: result.error.code,
+      title: result.error.title ?? "temporary Graph API error",
+    });
+  } else {
+    const error = result.error;
+    await markOutboundFailed(
+      shop,
+      message.id,
+      error.kind === "permanent"
+        ? { code: error.code, title: error.title }
+        : { code: error.code ?? null, title: `Gave up after ${message.attempts} attempts: ${error.title ?? "temporary error"}` },
+      deps.now(),
+    );
+    log({ shop, messageId: message.id }).warn({ code: error.code, kind: error.kind }, "outbound message failed");
+  }
+  await publishConversationUpdate(shop, message.conversationId);
+}
+
+/**
+ * Claims due outbound messages (the oldest unsent one per conversation) and sends them through the Graph
+ * API, within the number's rate, the recipient's pacing and the 24-hour window; retries with backoff.
+ */
+export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps): Promise<number> {
+  const messages = await claimOutboundMessages(limit, LEASE_MS);
+  if (messages.length === 0) return 0;
+  const accounts = new Map<string, AccountCredentials | null>();
+  for (const m of messages) {
+    const key = `${m.shop}:${m.accountId}`;
+    if (!accounts.has(key)) accounts.set(key, m.accountId ? await getAccountCredentials(m.shop, m.accountId) : null);
+  }
+  const contacts = await db().contact.findMany({
+    where: { OR: messages.map((m) => ({ shop: m.shop, id: m.contactId })) },
+    select: { id: true, lastInboundAt: true },
+  });
+  const lastInbound = new Map(contacts.map((c) => [c.id, c.lastInboundAt]));
+  await Promise.all(
+    messages.map((m) =>
+      sendOne(m, accounts.get(`${m.shop}:${m.accountId}`) ?? null, lastInbound.get(m.contactId) ?? null, deps).catch(
+        (error) => log({ shop: m.shop, messageId: m.id }).error({ err: error }, "sender crashed on a message"),
+      ),
+    ),
+  );
+  return messages.length;
+}
+
+export const outboxWorker = () =>
+  createPollingWorker({ name: "outbox", channel: OUTBOX_CHANNEL, pollMs: 500, runOnce: () => sendOutboxBatch() });
+
+registerWorker(outboxWorker);

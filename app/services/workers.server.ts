@@ -1,0 +1,4 @@
+// Every background worker of the app registers itself when its module loads; the server entry imports
+// this file once so that startBackgroundWork() starts them all.
+import "./inbox.server";
+import "./outbox.server";
