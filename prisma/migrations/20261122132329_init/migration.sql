@@ -114,6 +114,7 @@ CREATE TABLE "Conversation" (
     "accountId" TEXT,
     "state" JSONB NOT NULL,
     "stateVersion" INTEGER NOT NULL DEFAULT 1,
+    "feedback" JSONB,
     "status" TEXT NOT NULL DEFAULT 'bot',
     "needsAttention" BOOLEAN NOT NULL DEFAULT false,
     "unreadCount" INTEGER NOT NULL DEFAULT 0,
