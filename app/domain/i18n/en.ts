@@ -1,0 +1,187 @@
+/**
+ * English strings. This catalog is the reference: its keys define `MessageKey`, and its `{placeholders}` define
+ * the parameters `t()` requires. Every other catalog must have exactly the same keys (a TypeScript error
+ * otherwise) and the same placeholders (checked by `i18n.test.ts`).
+ *
+ * Keep button labels ≤ 20 characters and list-row titles ≤ 20 (the engine prefixes a row number).
+ */
+export const en = {
+  // --- menu -------------------------------------------------------------------------------------
+  "menu.welcome": "Welcome to {shop}! 👋 How can we help you today?",
+  "menu.welcomeNamed": "Hi {name}, welcome to {shop}! 👋 How can we help you today?",
+  "menu.cartNote": "🛒 Items in your cart: {count}",
+  "menu.button": "Menu",
+  "menu.browse": "Browse products",
+  "menu.browseDesc": "See our collections",
+  "menu.search": "Search",
+  "menu.searchDesc": "Find a product by name",
+  "menu.cart": "My cart",
+  "menu.cartDesc": "View, edit or check out",
+  "menu.orders": "My orders",
+  "menu.ordersDesc": "Order status and tracking",
+  "menu.human": "Talk to a person",
+  "menu.humanDesc": "Chat with our team",
+  "menu.switchLanguage": "العربية",
+  "menu.switchLanguageDesc": "تحدث معنا بالعربية",
+
+  // --- shared buttons and footers -----------------------------------------------------------------
+  "btn.menu": "Menu",
+  "btn.browse": "Browse",
+  "btn.search": "Search",
+  "btn.viewCart": "View cart",
+  "btn.checkout": "Checkout",
+  "btn.keepShopping": "Keep shopping",
+  "btn.human": "Talk to a person",
+  "btn.tryAgain": "Try again",
+  "btn.searchAgain": "New search",
+  "btn.back": "Back",
+  "btn.confirmPay": "Confirm & pay",
+  "btn.editCart": "Edit cart",
+  "btn.changeQty": "Change quantity",
+  "btn.remove": "Remove",
+  "btn.backToCart": "Back to cart",
+  "btn.clearYes": "Yes, empty it",
+  "btn.clearNo": "No, keep it",
+  "btn.payNow": "Pay now",
+  "btn.choose": "Choose",
+  "footer.tapOrType": "Tap a choice or type its number",
+  "footer.nav": "Type a number, or “back” to return",
+  "footer.qty": "Or type any number from 1 to 99",
+
+  // --- browsing -------------------------------------------------------------------------------------
+  "col.header": "Collections",
+  "col.body": "Which collection would you like to see?",
+  "col.count": "Products: {count}",
+  "col.empty": "We don't have any collections to show right now. You can search for a product instead.",
+  "col.more": "More collections",
+  "more.desc": "Show the next page",
+  "prod.body": "Products in {collection}:",
+  "prod.bodyPlain": "Pick a product:",
+  "prod.pageFooter": "Page {page} · type “back” to return",
+  "prod.empty": "There are no products in this collection yet.",
+  "prod.more": "More products",
+  "prod.from": "From {price}",
+  "prod.inStock": "In stock",
+  "prod.soldOut": "Sold out",
+  "prod.onlyLeft": "Only {count} left",
+  "prod.unavailable": "Sorry, that product is no longer available.",
+  "prod.soldOutBody": "Sorry, “{title}” is sold out right now.",
+  "var.body": "Which option of “{title}” would you like?",
+  "var.more": "More options",
+  "qty.body": "How many of “{title}” would you like? ({price} each)",
+  "qty.invalid": "Please type a number from 1 to 99.",
+  "qty.tooMany": "You can add up to 99 at a time. Please type a number from 1 to 99.",
+  "qty.zero": "The quantity must be at least 1. Please type a number from 1 to 99.",
+
+  // --- search ---------------------------------------------------------------------------------------
+  "search.prompt": "What are you looking for? Type a product name or a word.",
+  "search.empty": "Please type what you are looking for.",
+  "search.results": "Results for “{query}”:",
+  "search.none":
+    "Sorry, we couldn't find anything for “{query}”. Try another word or browse our collections.",
+  "search.rowNew": "New search",
+  "search.rowNewDesc": "Look for something else",
+
+  // --- cart -----------------------------------------------------------------------------------------
+  "cart.title": "🛒 Your cart",
+  "cart.empty": "Your cart is empty.",
+  "cart.line": "• {title} × {qty} — {amount}",
+  "cart.moreLines": "…and {count} more",
+  "cart.total": "Total: {total}",
+  "cart.button": "Cart options",
+  "cart.rowCheckout": "Checkout",
+  "cart.rowCheckoutDesc": "Pay for the items in your cart",
+  "cart.rowEditDesc": "Qty {qty} · {amount} · tap to change",
+  "cart.rowMore": "More items",
+  "cart.rowClear": "Empty cart",
+  "cart.rowClearDesc": "Remove every item",
+  "cart.rowShop": "Keep shopping",
+  "cart.rowShopDesc": "Add more products",
+  "cart.added": "Added {qty} × {title} to your cart. ✅",
+  "cart.capped": "The most you can order of one item is 99, so we set the quantity to 99.",
+  "cart.full": "Your cart is full ({max} different items). Please check out or remove something first.",
+  "cart.lineBody": "“{title}”: quantity {qty}, {amount}. What would you like to do?",
+  "cart.setQtyBody": "How many of “{title}” would you like? Type a number from 1 to 99, or 0 to remove it.",
+  "cart.removed": "Removed “{title}” from your cart.",
+  "cart.updated": "Updated “{title}” to {qty}.",
+  "cart.lineGone": "That item is no longer in your cart.",
+  "cart.clearConfirm": "Empty your cart? This removes every item.",
+  "cart.cleared": "Your cart is now empty.",
+  "cart.kept": "Okay, your cart is unchanged.",
+
+  // --- cart validation --------------------------------------------------------------------------------
+  "change.header": "Some items in your cart have changed:",
+  "change.removed": "“{title}” is no longer available and was removed.",
+  "change.out_of_stock": "“{title}” is out of stock and was removed.",
+  "change.price_changed": "The price of “{title}” changed from {from} to {to}.",
+  "change.price_changedNow": "The price of “{title}” is now {to}.",
+  "change.quantity_reduced": "Only {qty} of “{title}” are available, so we updated your cart.",
+  "change.someItem": "an item",
+
+  // --- checkout ----------------------------------------------------------------------------------------
+  "review.body": "Please review your order:",
+  "review.question": "Shall we continue to payment?",
+  "checkout.header": "Your order is ready",
+  "checkout.body": "Total: {total}\nTap the button below to pay securely and complete your order.",
+  "checkout.failed": "Sorry, we couldn't create your checkout. Please try again. Your cart is saved.",
+  "checkout.throttled":
+    "We're very busy right now and couldn't create your checkout. Please try again in a minute. Your cart is saved.",
+  "checkout.emptyCart": "Your cart is empty. Add a product first, then check out.",
+
+  // --- catalog orders ------------------------------------------------------------------------------------
+  "catalogOrder.added": "We added the items from your order to your cart.",
+  "catalogOrder.unmatched": "We couldn't find these items in the store: {items}",
+  "catalogOrder.noneMatched": "Sorry, we couldn't find the items from your order in the store.",
+  "catalogOrder.empty": "Your order didn't contain any items.",
+  "catalogOrder.failed": "Sorry, we couldn't read your order. Please send it again.",
+
+  // --- orders ------------------------------------------------------------------------------------------------
+  "orders.none": "We couldn't find any orders for this number yet.",
+  "orders.title": "Your recent orders:",
+  "orders.line": "*{name}* · {date} · {total}",
+  "orders.payment": "Payment: {status}",
+  "orders.delivery": "Delivery: {status}",
+  "orders.track": "Track: {url}",
+  "orders.statusPage": "Order page: {url}",
+  "orders.next": "Anything else we can help you with?",
+  "fin.paid": "Paid",
+  "fin.pending": "Pending",
+  "fin.authorized": "Authorized",
+  "fin.partially_paid": "Partially paid",
+  "fin.refunded": "Refunded",
+  "fin.partially_refunded": "Partially refunded",
+  "fin.voided": "Cancelled",
+  "fin.expired": "Expired",
+  "fin.unknown": "Unknown",
+  "ful.fulfilled": "Shipped",
+  "ful.unfulfilled": "Being prepared",
+  "ful.partially_fulfilled": "Partially shipped",
+  "ful.in_progress": "In progress",
+  "ful.on_hold": "On hold",
+  "ful.scheduled": "Scheduled",
+  "ful.restocked": "Returned",
+  "ful.unknown": "Unknown",
+
+  // --- handoff -------------------------------------------------------------------------------------------------
+  "handoff.started": "Thank you! A member of our team will reply to you here shortly.",
+  "handoff.back": "You're chatting with our assistant again.",
+
+  // --- hints, help, unsupported input ------------------------------------------------------------------------
+  "hint.didntGet": "Sorry, I didn't get that.",
+  "hint.pickNumber": "Please pick a number from 1 to {max}.",
+  "hint.human": "Type “human” to talk to a person.",
+  "hint.stale": "That option is no longer available.",
+  "help.text":
+    "You can tap a button or a list choice, or type its number. You can also type: menu, search followed by a word, cart, checkout, orders, human, back, or English / عربي.",
+  "input.media":
+    "Thanks! I can only read text and taps for now. For questions about a photo or file, type “human”.",
+  "input.location": "Thanks for sharing your location!",
+  "input.contacts": "Thanks for the contact card!",
+  "input.reaction": "Thanks! 😊",
+  "input.unsupported": "Sorry, I can't read that kind of message yet.",
+  "lang.switched": "Okay, we'll continue in English.",
+  "error.load": "Sorry, we couldn't load that right now. Please try again.",
+  "error.generic": "Sorry, something went wrong on our side. Please try again.",
+} as const;
+
+export type MessageKey = keyof typeof en;
