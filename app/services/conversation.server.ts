@@ -1,4 +1,4 @@
-import type { InboundEvent as InboundEventRow, Prisma } from "@prisma/client";
+import { Prisma, type InboundEvent as InboundEventRow } from "@prisma/client";
 import { ensureContactAndConversation, saveConversationState, touchInbound } from "~/adapters/db/conversations.server";
 import { completeInboundEvent } from "~/adapters/db/inbound-events.server";
 import { queueOutboundMessages, recordInboundMessage, type OutboundMessageInput } from "~/adapters/db/messages.server";
@@ -19,15 +19,28 @@ import {
   type EngineEvent,
   type HandoffReason,
 } from "~/domain/conversation";
-import type { InboundEvent, Language, OutboundMessage } from "~/domain/types";
+import type { CartLine, InboundEvent, Language, OutboundMessage } from "~/domain/types";
+import { cartTotals, minorToDecimal } from "~/domain/conversation/money";
+import { recordCheckout } from "~/adapters/db/orders.server";
 import { db } from "~/db.server";
-import { cache } from "~/cache.server";
 import { log } from "~/logger.server";
 import { answerDataRequest } from "./shopping-data.server";
+import {
+  commentSentiment,
+  feedbackContext,
+  notifyMerchant,
+  parseActiveFeedback,
+  runFeedbackTurn,
+  saveFeedbackRecord,
+  type FeedbackTurn,
+} from "./feedback.server";
+import type { SentimentResultEvent } from "~/domain/feedback";
 import { adminClientForShop } from "./shopify-admin.server";
 import { wake } from "./worker.server";
+import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
 
-export const OUTBOX_CHANNEL = "outbox";
+export { OUTBOX_CHANNEL, outboundText, publishConversationUpdate, toOutboundRows } from "./outbound.server";
+
 /** A turn never runs away: at most this many engine steps (data round trips) per inbound message. */
 const MAX_STEPS = 12;
 
@@ -36,6 +49,8 @@ export interface TurnResult {
   messages: OutboundMessage[];
   handoff?: HandoffReason;
   language?: Language;
+  /** Checkouts (draft orders) created during the turn, for the Checkout table (analytics). */
+  checkouts: { draftOrderId: string; invoiceUrl: string; lines: CartLine[] }[];
 }
 
 /**
@@ -48,7 +63,7 @@ export async function runTurn(
   ctx: EngineContext,
   answer: (request: DataRequest) => Promise<DataResultEvent>,
 ): Promise<TurnResult> {
-  const result: TurnResult = { state, messages: [] };
+  const result: TurnResult = { state, messages: [], checkouts: [] };
   const queue: EngineEvent[] = [event];
   for (let step = 0; queue.length && step < MAX_STEPS; step++) {
     const next = transition(result.state, queue.shift()!, ctx);
@@ -57,7 +72,13 @@ export async function runTurn(
       if (effect.type === "send") result.messages.push(effect.message);
       else if (effect.type === "handoff") result.handoff = effect.reason;
       else if (effect.type === "setLanguage") result.language = effect.language;
-      else queue.push(await answer(effect));
+      else {
+        const answered = await answer(effect);
+        if (effect.type === "createCheckout" && answered.type === "checkoutCreated") {
+          result.checkouts.push({ draftOrderId: answered.draftOrderId, invoiceUrl: answered.invoiceUrl, lines: effect.lines });
+        }
+        queue.push(answered);
+      }
     }
   }
   return result;
@@ -80,22 +101,6 @@ export function textOf(event: InboundEvent): string | null {
   }
 }
 
-/** A short plain-text rendering of an outbound message, for the inbox and search. */
-export function outboundText(message: OutboundMessage): string {
-  switch (message.kind) {
-    case "text":
-      return message.body;
-    case "image":
-      return message.caption ?? "[image]";
-    case "template":
-      return `[template ${message.name}]`;
-    case "product":
-      return message.body ?? "[product]";
-    default:
-      return message.body;
-  }
-}
-
 export function engineContext(
   shop: NonNullable<Awaited<ReturnType<typeof getShop>>>,
   contactName: string | null | undefined,
@@ -112,26 +117,6 @@ export function engineContext(
   };
 }
 
-export function toOutboundRows(
-  messages: OutboundMessage[],
-  base: Omit<OutboundMessageInput, "type" | "body" | "text" | "idempotencyKey">,
-  keyPrefix: string,
-): OutboundMessageInput[] {
-  return messages.map((message, i) => ({
-    ...base,
-    type: message.kind,
-    body: message as unknown as Prisma.InputJsonValue,
-    text: outboundText(message),
-    idempotencyKey: `${keyPrefix}:${i}`,
-  }));
-}
-
-export async function publishConversationUpdate(shop: string, conversationId: string): Promise<void> {
-  await cache()
-    .publish(`conversations:${shop}`, JSON.stringify({ conversationId, at: Date.now() }))
-    .catch(() => undefined);
-}
-
 /**
  * An inbound WhatsApp message (a stored InboundEvent row): contact and conversation, the engine's turn,
  * then in ONE transaction the shopper's message, the new state, the queued replies and the event marked
@@ -140,7 +125,11 @@ export async function publishConversationUpdate(shop: string, conversationId: st
  */
 export async function processInboundMessage(
   row: InboundEventRow,
-  deps: { adminClient?: (shop: string) => Promise<AdminClient>; now?: () => Date } = {},
+  deps: {
+    adminClient?: (shop: string) => Promise<AdminClient>;
+    now?: () => Date;
+    sentiment?: (shop: string, text: string) => Promise<SentimentResultEvent>;
+  } = {},
 ): Promise<void> {
   const shop = row.shop;
   const item = row.payload as unknown as WebhookMessageItem;
@@ -160,8 +149,23 @@ export async function processInboundMessage(
   const botAnswers =
     shopRow.botEnabled && contact.botEnabled && !contact.blocked && conversation.status === "bot" && !!account;
 
+  // A feedback request in progress takes the shopper's answer first; what it releases goes to the shopping bot.
+  const activeFeedback = botAnswers ? parseActiveFeedback(conversation.feedback) : null;
+  let feedbackTurn: FeedbackTurn | undefined;
+  let shoppingEvent: InboundEvent | null = botAnswers ? event : null;
+  if (activeFeedback) {
+    const language: Language = parseState(conversation.state).language ?? (contact.language === "ar" ? "ar" : shopRow.defaultLanguage === "ar" ? "ar" : "en");
+    feedbackTurn = await runFeedbackTurn(
+      activeFeedback,
+      event,
+      feedbackContext(shopRow, { language, firstName: activeFeedback.firstName, orderName: activeFeedback.orderName }, now),
+      (text) => (deps.sentiment ?? commentSentiment)(shop, text),
+    );
+    shoppingEvent = feedbackTurn.released ?? null;
+  }
+
   let turn: TurnResult | undefined;
-  if (botAnswers) {
+  if (shoppingEvent) {
     let client: AdminClient | undefined;
     const answer = async (request: DataRequest): Promise<DataResultEvent> => {
       try {
@@ -172,8 +176,10 @@ export async function processInboundMessage(
       }
       return answerDataRequest(client, request, { phone: item.waId, conversationId: conversation.id });
     };
-    turn = await runTurn(parseState(conversation.state), event, engineContext(shopRow, contact.name, now), answer);
+    turn = await runTurn(parseState(conversation.state), shoppingEvent, engineContext(shopRow, contact.name, now), answer);
   }
+  const replies = [...(feedbackTurn?.messages ?? []), ...(turn?.messages ?? [])];
+  const handoff = !!turn?.handoff || !!feedbackTurn?.handoff;
 
   const prisma = db();
   await prisma.$transaction(async (tx) => {
@@ -191,30 +197,54 @@ export async function processInboundMessage(
       tx,
     );
     await touchInbound(shop, { contactId: contact.id, conversationId: conversation.id }, receivedAt, tx);
-    if (turn) {
+    if (feedbackTurn && activeFeedback) {
+      await tx.conversation.updateMany({
+        where: { shop, id: conversation.id },
+        data: { feedback: feedbackTurn.active ? (feedbackTurn.active as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
+      });
+      if (feedbackTurn.record) await saveFeedbackRecord(tx, shop, activeFeedback.feedbackId, feedbackTurn.record, now);
+    }
+    if (turn || handoff) {
       await saveConversationState(
         shop,
         conversation.id,
         {
-          state: turn.state as unknown as Prisma.InputJsonValue,
+          state: (turn?.state ?? parseState(conversation.state)) as unknown as Prisma.InputJsonValue,
           stateVersion: STATE_VERSION,
-          ...(turn.handoff ? { status: "human", needsAttention: true } : {}),
+          ...(handoff ? { status: "human", needsAttention: true } : {}),
         },
         tx,
       );
-      if (turn.language) await tx.contact.updateMany({ where: { shop, id: contact.id }, data: { language: turn.language } });
-      await queueOutboundMessages(
+    }
+    for (const checkout of turn?.checkouts ?? []) {
+      const totals = cartTotals(checkout.lines);
+      await recordCheckout(
         shop,
-        toOutboundRows(
-          turn.messages,
-          { conversationId: conversation.id, contactId: contact.id, accountId: account?.id ?? null, toWaId: item.waId, author: "bot" },
-          row.id,
-        ),
+        {
+          conversationId: conversation.id,
+          contactId: contact.id,
+          draftOrderId: checkout.draftOrderId,
+          invoiceUrl: checkout.invoiceUrl,
+          lines: checkout.lines as unknown as Prisma.InputJsonValue,
+          totalAmount: totals.length === 1 ? minorToDecimal(totals[0].minor, totals[0].currencyCode) : null,
+          currencyCode: totals.length === 1 ? totals[0].currencyCode : null,
+        },
         tx,
       );
     }
+    if (turn?.language) await tx.contact.updateMany({ where: { shop, id: contact.id }, data: { language: turn.language } });
+    await queueOutboundMessages(
+      shop,
+      toOutboundRows(
+        replies,
+        { conversationId: conversation.id, contactId: contact.id, accountId: account?.id ?? null, toWaId: item.waId, author: "bot" },
+        row.id,
+      ),
+      tx,
+    );
     await completeInboundEvent(shop, row.id, "done", tx);
   });
-  if (turn?.messages.length) wake(OUTBOX_CHANNEL);
+  if (feedbackTurn?.notify) await notifyMerchant(shop, conversation.id, feedbackTurn.notify);
+  if (replies.length) wake(OUTBOX_CHANNEL);
   await publishConversationUpdate(shop, conversation.id);
 }

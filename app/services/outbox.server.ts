@@ -15,15 +15,18 @@ import type { OutboundMessage } from "~/domain/types";
 import { log } from "~/logger.server";
 import { backoffMs } from "./backoff";
 import { registerWorker } from "./background.server";
-import { OUTBOX_CHANNEL, publishConversationUpdate } from "./conversation.server";
+import { OUTBOX_CHANNEL, publishConversationUpdate } from "./outbound.server";
 import { createPollingWorker } from "./worker.server";
 
 const LEASE_MS = 60_000;
 export const MAX_SEND_ATTEMPTS = 8;
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** Per-recipient pacing: a short burst, then one message a second. */
+/**
+ * Per-recipient pacing: a conversation's burst of replies goes out at once, a storm to one shopper is
+ * spread to one message a second (Meta answers 131056 to too many messages to one user; retried anyway).
+ */
 const PAIR_RATE_PER_SEC = 1;
-const PAIR_BURST = 6;
+const PAIR_BURST = 20;
 
 export const OUTSIDE_WINDOW_TITLE =
   "Outside the 24-hour customer service window: only an approved template can be sent";

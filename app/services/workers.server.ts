@@ -1,4 +1,6 @@
 // Every background worker of the app registers itself when its module loads; the server entry imports
-// this file once so that startBackgroundWork() starts them all.
+// this file once so that startBackgroundWork() starts them all. Job handlers register the same way.
 import "./inbox.server";
 import "./outbox.server";
+import "./scheduler.server";
+import "./feedback.server";
