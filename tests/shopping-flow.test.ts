@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { action as ordersCreate } from "~/routes/webhooks.orders.create";
 import { action as ordersFulfilled } from "~/routes/webhooks.orders.fulfilled";
+import { action as productsUpdate } from "~/routes/webhooks.products.update";
+import { cache } from "~/cache.server";
 import { demoProducts, DemoShopifyStore } from "./mocks/demo-catalog";
 import { createGraphApiFake } from "./mocks/graph-api";
 import { server } from "./mocks/server";
@@ -22,6 +24,7 @@ let admin: ReturnType<typeof createShopifyAdminHandlers>;
 let store: TestStore;
 
 beforeEach(async () => {
+  await cache().delPrefix(""); // a fresh cache per test (catalog entries, token buckets)
   graph.reset();
   catalog = new DemoShopifyStore({ shopDomain: SHOP });
   admin = createShopifyAdminHandlers(catalog, { shopDomain: SHOP });
@@ -108,6 +111,27 @@ describe("shopping conversation through the real webhook, worker and sender", ()
     expect((conversation.state as { cart: unknown[] }).cart).toEqual([]);
     const confirmations = shopper.all().filter((b) => textOfBody(b).includes(order.name));
     expect(confirmations).toHaveLength(1);
+  });
+});
+
+describe("catalog cache", () => {
+  it("serves collections from the cache until products/update drops it", async () => {
+    const shopper = new Shopper(store, graph, "966500000020");
+    await shopper.say("hi");
+    await shopper.tap(/^menu:browse$/);
+    await shopper.say("menu");
+    await shopper.tap(/^menu:browse$/);
+    expect(admin.requestsFor("HalaListCollections")).toHaveLength(1);
+    const response = await callRoute(
+      productsUpdate,
+      shopifyWebhookRequest("products/update", { id: 1, admin_graphql_api_id: "gid://shopify/Product/1" }, { shop: SHOP }),
+    );
+    expect(response.status).toBe(200);
+    await shopper.say("menu");
+    await shopper.tap(/^menu:browse$/);
+    expect(admin.requestsFor("HalaListCollections")).toHaveLength(2);
+    // Cart validation and checkout are never cached.
+    expect(shopper.all().at(-1)?.interactive?.type).toBe("list");
   });
 });
 

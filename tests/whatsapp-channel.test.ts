@@ -7,6 +7,8 @@ import { processInboxBatch } from "~/services/inbox.server";
 import { OUTSIDE_WINDOW_TITLE, sendOutboxBatch } from "~/services/outbox.server";
 import { createGraphApiFake } from "./mocks/graph-api";
 import { server } from "./mocks/server";
+import { DemoShopifyStore } from "./mocks/demo-catalog";
+import { createShopifyAdminHandlers } from "./mocks/shopify-admin";
 import { setupTestDatabase } from "./helpers/db";
 import { callRoute } from "./helpers/remix";
 import {
@@ -27,7 +29,7 @@ let store: TestStore;
 
 beforeEach(async () => {
   graph.reset();
-  server.use(...graph.handlers);
+  server.use(...graph.handlers, ...createShopifyAdminHandlers(new DemoShopifyStore({ shopDomain: "test-shop.myshopify.com" }), { catchAll: true }));
   store = await seedStore();
 });
 

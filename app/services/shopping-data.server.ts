@@ -15,6 +15,7 @@ import { isShopifyAdminError, type AdminClient } from "~/adapters/shopify/admin-
 import { recentOrdersByPhone } from "~/adapters/shopify/orders";
 import type { CartChange, DataRequest, DataResultEvent } from "~/domain/conversation";
 import type { CartLine } from "~/domain/types";
+import { cachedCatalog } from "./catalog-cache.server";
 
 export const PRODUCTS_PER_PAGE = 9;
 
@@ -59,25 +60,30 @@ export async function answerDataRequest(
   request: DataRequest,
   context: { phone: string; conversationId: string },
 ): Promise<DataResultEvent> {
+  const shop = client.shop;
   try {
     switch (request.type) {
       case "loadCollections": {
-        const page = await listCollections(client, { pageSize: 50 });
+        const page = await cachedCatalog(shop, "collections", () => listCollections(client, { pageSize: 50 }));
         return { type: "collectionsLoaded", collections: page.collections };
       }
       case "loadProducts": {
-        const page = await listCollectionProducts(client, request.collectionId, {
-          after: request.cursor,
-          pageSize: PRODUCTS_PER_PAGE,
-        });
+        const page = await cachedCatalog(shop, `products:${request.collectionId}:${request.cursor ?? ""}`, () =>
+          listCollectionProducts(client, request.collectionId, { after: request.cursor, pageSize: PRODUCTS_PER_PAGE }),
+        );
         return { type: "productsLoaded", collectionId: request.collectionId, page, pageIndex: request.pageIndex };
       }
       case "search": {
-        const page = await searchProducts(client, request.query, { first: PRODUCTS_PER_PAGE });
+        const query = request.query.trim().toLowerCase().slice(0, 200);
+        const page = await cachedCatalog(shop, `search:${query}`, () =>
+          searchProducts(client, request.query, { first: PRODUCTS_PER_PAGE }),
+        );
         return { type: "searchResults", query: request.query, products: page.products };
       }
-      case "loadProduct":
-        return { type: "productLoaded", product: await getProduct(client, request.productId), productId: request.productId };
+      case "loadProduct": {
+        const product = await cachedCatalog(shop, `product:${request.productId}`, () => getProduct(client, request.productId));
+        return { type: "productLoaded", product, productId: request.productId };
+      }
       case "loadOrders":
         return { type: "ordersLoaded", orders: await recentOrdersByPhone(client, context.phone) };
       case "validateCart": {
