@@ -20,6 +20,11 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // Embedded pages get Shopify's frame-ancestors policy from the library; every other page is not framable.
+  if (!responseHeaders.get("Content-Security-Policy")?.includes("frame-ancestors")) {
+    responseHeaders.set("Content-Security-Policy", "frame-ancestors 'none'");
+    responseHeaders.set("X-Frame-Options", "DENY");
+  }
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 

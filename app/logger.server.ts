@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 import { pino, type Logger } from "pino";
 
 /**
@@ -46,6 +48,16 @@ export function setLogDestination(destination: NodeJS.WritableStream, level = "t
   logger.level = level;
 }
 
+/** The request being served (its id travels into every log line written while serving it). */
+const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+export function withRequestId<T>(request: Request, fn: () => Promise<T>): Promise<T> {
+  const incoming = request.headers.get("x-request-id");
+  const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+  return requestContext.run({ requestId }, fn);
+}
+
 export function log(bindings: { shop?: string; requestId?: string; [k: string]: unknown }): Logger {
-  return logger.child(bindings);
+  const requestId = requestContext.getStore()?.requestId;
+  return logger.child(requestId && !bindings.requestId ? { requestId, ...bindings } : bindings);
 }

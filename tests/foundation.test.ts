@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { migrate } from "~/adapters/db/migrate.server";
 import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
 import { database, db } from "~/db.server";
-import { log, setLogDestination } from "~/logger.server";
+import { log, setLogDestination, withRequestId } from "~/logger.server";
 import { loader as healthz } from "~/routes/healthz";
 import { setupTestDatabase } from "./helpers/db";
 
@@ -73,5 +73,25 @@ describe("secrets at rest", () => {
     expect(output).toContain("1234567890");
     expect(output).not.toContain(token);
     expect(output).not.toContain(appSecret);
+  });
+});
+
+describe("structured logs", () => {
+  it("are JSON lines carrying the shop and the request id", async () => {
+    const lines: string[] = [];
+    setLogDestination(
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const request = new Request("https://hala.test/webhooks/whatsapp", { headers: { "x-request-id": "req-abc-123" } });
+    await withRequestId(request, async () => log({ shop: "log-shop.myshopify.com" }).info("handled"));
+    await withRequestId(new Request("https://hala.test/"), async () => log({ shop: "log-shop.myshopify.com" }).info("second"));
+    const [first, second] = lines.map((l) => JSON.parse(l));
+    expect(first).toMatchObject({ msg: "handled", shop: "log-shop.myshopify.com", requestId: "req-abc-123", app: "hala" });
+    expect(second.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
