@@ -4,7 +4,17 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", "data/**", "public/build/**", "bench/results/**", "coverage/**", "extensions/**/assets/**"] },
+  {
+    ignores: [
+      "build/**",
+      "node_modules/**",
+      "data/**",
+      "public/build/**",
+      "bench/results/**",
+      "coverage/**",
+      "extensions/**/assets/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,11 +35,31 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@prisma/*", "ioredis", "@remix-run/*", "@shopify/*", "pg", "node:fs*", "node:net", "node:http*", "graphql-request", "~/adapters/*", "~/services/*", "*.server"], message: "app/domain is pure: no I/O imports." },
+            {
+              group: [
+                "@prisma/*",
+                "ioredis",
+                "@remix-run/*",
+                "@shopify/*",
+                "pg",
+                "node:fs*",
+                "node:net",
+                "node:http*",
+                "graphql-request",
+                "~/adapters/*",
+                "~/services/*",
+                "*.server",
+              ],
+              message: "app/domain is pure: no I/O imports.",
+            },
           ],
         },
       ],
-      "no-restricted-globals": ["error", { name: "fetch", message: "app/domain is pure" }, { name: "process", message: "app/domain is pure" }],
+      "no-restricted-globals": [
+        "error",
+        { name: "fetch", message: "app/domain is pure" },
+        { name: "process", message: "app/domain is pure" },
+      ],
     },
   },
   {
@@ -38,7 +68,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@prisma/*", "~/db.server", "graphql-request", "~/adapters/db/*"], message: "Routes call services; no Prisma or GraphQL in routes." }] },
+        {
+          patterns: [
+            {
+              group: ["@prisma/*", "~/db.server", "graphql-request", "~/adapters/db/*"],
+              message: "Routes call services; no Prisma or GraphQL in routes.",
+            },
+          ],
+        },
       ],
     },
   },

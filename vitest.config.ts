@@ -35,7 +35,12 @@ export default defineConfig({
       },
       integration("integration:embedded", { DATABASE_URL: "", REDIS_URL: "", PGLITE_DATA_DIR: "memory://" }),
       ...(services
-        ? [integration("integration:services", { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL! })]
+        ? [
+            integration("integration:services", {
+              DATABASE_URL: process.env.DATABASE_URL!,
+              REDIS_URL: process.env.REDIS_URL!,
+            }),
+          ]
         : []),
     ],
   },

@@ -59,9 +59,7 @@ export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {
-    super(
-      "Invalid environment:\n" + issues.map((i) => `  - ${i.variable}: ${i.message}`).join("\n"),
-    );
+    super("Invalid environment:\n" + issues.map((i) => `  - ${i.variable}: ${i.message}`).join("\n"));
     this.name = "EnvError";
   }
 }

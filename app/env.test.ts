@@ -31,7 +31,14 @@ describe("env", () => {
       expect(error).toBeInstanceOf(EnvError);
       const names = (error as EnvError).issues.map((i) => i.variable).sort();
       expect(names).toEqual(
-        ["ENCRYPTION_KEY", "GRAPH_API_VERSION", "PORT", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"].sort(),
+        [
+          "ENCRYPTION_KEY",
+          "GRAPH_API_VERSION",
+          "PORT",
+          "SHOPIFY_API_KEY",
+          "SHOPIFY_API_SECRET",
+          "SHOPIFY_APP_URL",
+        ].sort(),
       );
       expect((error as Error).message).toContain("SHOPIFY_API_KEY");
     }

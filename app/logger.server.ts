@@ -31,7 +31,9 @@ function createLogger(destination?: NodeJS.WritableStream): Logger {
       level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
       base: { app: "hala" },
       redact: {
-        paths: REDACTED_KEYS.flatMap((k) => (k.includes(".") || k.includes("[") ? [k] : [k, `*.${k}`, `*.*.${k}`])),
+        paths: REDACTED_KEYS.flatMap((k) =>
+          k.includes(".") || k.includes("[") ? [k] : [k, `*.${k}`, `*.*.${k}`],
+        ),
         censor: "[redacted]",
       },
       timestamp: pino.stdTimeFunctions.isoTime,

@@ -1,10 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import {
-  ApiVersion,
-  AppDistribution,
-  DeliveryMethod,
-  shopifyApp,
-} from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, DeliveryMethod, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { ADMIN_API_VERSION } from "./adapters/shopify/api-version";
 import { db } from "./db.server";
@@ -26,7 +21,9 @@ const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
   apiSecretKey: config.SHOPIFY_API_SECRET,
   apiVersion,
-  scopes: config.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
+  scopes: config.SCOPES.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
   // Migrations run at start-up; give them time before the storage decides the table is missing.

@@ -9,7 +9,12 @@ const database = createDatabase({
 try {
   const result = await migrate(database.raw);
   console.log(
-    JSON.stringify({ msg: "migrations", backend: database.raw.kind, applied: result.applied, skipped: result.skipped.length }),
+    JSON.stringify({
+      msg: "migrations",
+      backend: database.raw.kind,
+      applied: result.applied,
+      skipped: result.skipped.length,
+    }),
   );
 } finally {
   await database.close();

@@ -63,7 +63,12 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end();
 }
 
-function serveStatic(req: IncomingMessage, res: ServerResponse, clientDir: string, extraDirs: string[]): boolean {
+function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  clientDir: string,
+  extraDirs: string[],
+): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
   for (const dir of [clientDir, ...extraDirs]) {
@@ -99,7 +104,10 @@ export async function serve(options: {
   const server = createServer(async (req, res) => {
     try {
       if (serveStatic(req, res, clientDir, options.staticDirs ?? [])) return;
-      const request = toRequest(req, process.env.SHOPIFY_APP_URL?.startsWith("http://") ? process.env.SHOPIFY_APP_URL : origin);
+      const request = toRequest(
+        req,
+        process.env.SHOPIFY_APP_URL?.startsWith("http://") ? process.env.SHOPIFY_APP_URL : origin,
+      );
       const response = (await options.before?.(request)) ?? (await handle(request));
       await send(res, response);
     } catch (error) {

@@ -25,7 +25,9 @@ describe(`cache (${process.env.REDIS_URL ? "redis" : "memory"})`, () => {
   });
 
   it("sets if absent exactly once under concurrency", async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => c.setIfAbsent(prefix + "once", "1", 60_000)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => c.setIfAbsent(prefix + "once", "1", 60_000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -47,9 +47,7 @@ describe("secrets at rest", () => {
         verifyToken: "verify-me",
       },
     });
-    const dump = JSON.stringify(
-      await database().raw.query(`SELECT * FROM "WhatsAppAccount"`),
-    );
+    const dump = JSON.stringify(await database().raw.query(`SELECT * FROM "WhatsAppAccount"`));
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(appSecret);
     const row = await db().whatsAppAccount.findUniqueOrThrow({ where: { phoneNumberId: "1234567890" } });
@@ -87,11 +85,20 @@ describe("structured logs", () => {
         },
       }),
     );
-    const request = new Request("https://hala.test/webhooks/whatsapp", { headers: { "x-request-id": "req-abc-123" } });
+    const request = new Request("https://hala.test/webhooks/whatsapp", {
+      headers: { "x-request-id": "req-abc-123" },
+    });
     await withRequestId(request, async () => log({ shop: "log-shop.myshopify.com" }).info("handled"));
-    await withRequestId(new Request("https://hala.test/"), async () => log({ shop: "log-shop.myshopify.com" }).info("second"));
+    await withRequestId(new Request("https://hala.test/"), async () =>
+      log({ shop: "log-shop.myshopify.com" }).info("second"),
+    );
     const [first, second] = lines.map((l) => JSON.parse(l));
-    expect(first).toMatchObject({ msg: "handled", shop: "log-shop.myshopify.com", requestId: "req-abc-123", app: "hala" });
+    expect(first).toMatchObject({
+      msg: "handled",
+      shop: "log-shop.myshopify.com",
+      requestId: "req-abc-123",
+      app: "hala",
+    });
     expect(second.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

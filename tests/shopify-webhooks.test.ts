@@ -73,25 +73,37 @@ describe("Shopify webhooks", () => {
     ["customers/data_request", dataRequest, "customers__data_request"],
   ];
 
-  it.each(topics)("%s rejects an invalid HMAC with 401 and changes nothing", async (topic, action, fixture) => {
-    await seedShops();
-    const before = await countsFor(SHOP);
-    const request = shopifyWebhookRequest(topic, shopifyFixture(fixture), { shop: SHOP, secret: "wrong-secret" });
-    const response = await call(action, request);
-    expect(response.status).toBe(401);
-    expect(await countsFor(SHOP)).toEqual(before);
-    expect(await db().webhookDelivery.count()).toBe(0);
-  });
+  it.each(topics)(
+    "%s rejects an invalid HMAC with 401 and changes nothing",
+    async (topic, action, fixture) => {
+      await seedShops();
+      const before = await countsFor(SHOP);
+      const request = shopifyWebhookRequest(topic, shopifyFixture(fixture), {
+        shop: SHOP,
+        secret: "wrong-secret",
+      });
+      const response = await call(action, request);
+      expect(response.status).toBe(401);
+      expect(await countsFor(SHOP)).toEqual(before);
+      expect(await db().webhookDelivery.count()).toBe(0);
+    },
+  );
 
   it.each(topics)("%s accepts the fixture signed with the app secret", async (topic, action, fixture) => {
     await seedShops();
-    const response = await call(action, shopifyWebhookRequest(topic, shopifyFixture(fixture), { shop: SHOP }));
+    const response = await call(
+      action,
+      shopifyWebhookRequest(topic, shopifyFixture(fixture), { shop: SHOP }),
+    );
     expect(response.status).toBe(200);
   });
 
   it("app/uninstalled deletes the shop's sessions and disables its bot, not the other shop's", async () => {
     await seedShops();
-    const response = await call(uninstalled, shopifyWebhookRequest("app/uninstalled", shopifyFixture("app__uninstalled"), { shop: SHOP }));
+    const response = await call(
+      uninstalled,
+      shopifyWebhookRequest("app/uninstalled", shopifyFixture("app__uninstalled"), { shop: SHOP }),
+    );
     expect(response.status).toBe(200);
     const shop = await db().shop.findUniqueOrThrow({ where: { shop: SHOP } });
     expect(shop.botEnabled).toBe(false);
@@ -106,7 +118,10 @@ describe("Shopify webhooks", () => {
   it("shop/redact deletes every row of that shop and only that shop", async () => {
     await seedShops();
     const otherBefore = await countsFor(OTHER);
-    const response = await call(shopRedact, shopifyWebhookRequest("shop/redact", shopifyFixture("shop__redact"), { shop: SHOP }));
+    const response = await call(
+      shopRedact,
+      shopifyWebhookRequest("shop/redact", shopifyFixture("shop__redact"), { shop: SHOP }),
+    );
     expect(response.status).toBe(200);
     expect(await countsFor(SHOP)).toEqual({
       contacts: 0,
@@ -142,8 +157,14 @@ describe("Shopify webhooks", () => {
 
   it("customers/redact matches by Shopify customer id when the phone is absent", async () => {
     await seedShops();
-    const payload = { ...shopifyFixture("customers__redact"), customer: { id: 191167, email: null, phone: null } };
-    const response = await call(customersRedact, shopifyWebhookRequest("customers/redact", payload, { shop: SHOP }));
+    const payload = {
+      ...shopifyFixture("customers__redact"),
+      customer: { id: 191167, email: null, phone: null },
+    };
+    const response = await call(
+      customersRedact,
+      shopifyWebhookRequest("customers/redact", payload, { shop: SHOP }),
+    );
     expect(response.status).toBe(200);
     expect(await db().contact.count({ where: { shop: SHOP, shopifyCustomerId: "191167" } })).toBe(0);
     expect(await db().contact.count({ where: { shop: SHOP } })).toBe(1);
@@ -153,7 +174,9 @@ describe("Shopify webhooks", () => {
     await seedShops();
     const response = await call(
       dataRequest,
-      shopifyWebhookRequest("customers/data_request", shopifyFixture("customers__data_request"), { shop: SHOP }),
+      shopifyWebhookRequest("customers/data_request", shopifyFixture("customers__data_request"), {
+        shop: SHOP,
+      }),
     );
     expect(response.status).toBe(200);
     const requests = await db().dataRequest.findMany({ where: { shop: SHOP } });
@@ -175,7 +198,10 @@ describe("Shopify webhooks", () => {
       expect(response.status).toBe(200);
     }
     expect(await db().dataRequest.count({ where: { shop: SHOP } })).toBe(1);
-    await call(dataRequest, shopifyWebhookRequest("customers/data_request", payload, { shop: SHOP, webhookId: "another-id" }));
+    await call(
+      dataRequest,
+      shopifyWebhookRequest("customers/data_request", payload, { shop: SHOP, webhookId: "another-id" }),
+    );
     expect(await db().dataRequest.count({ where: { shop: SHOP } })).toBe(2);
   });
 });

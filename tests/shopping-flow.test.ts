@@ -30,7 +30,10 @@ beforeEach(async () => {
   admin = createShopifyAdminHandlers(catalog, { shopDomain: SHOP });
   server.use(...graph.handlers, ...admin);
   store = await seedStore({ shop: SHOP, name: "Hala Demo Boutique", currencyCode: "SAR" });
-  await db().shop.update({ where: { shop: SHOP }, data: { reviewUrl: "https://g.page/r/hala-demo/review", feedbackDelayMinutes: 60 } });
+  await db().shop.update({
+    where: { shop: SHOP },
+    data: { reviewUrl: "https://g.page/r/hala-demo/review", feedbackDelayMinutes: 60 },
+  });
 });
 
 /** From "hi" to a checkout link by taps; returns the invoice URL. */
@@ -66,7 +69,16 @@ describe("shopping conversation through the real webhook, worker and sender", ()
 
     const drafts = admin.requestsFor("HalaDraftOrderCreate");
     expect(drafts).toHaveLength(1);
-    const input = (drafts[0].variables as { input: { lineItems: { variantId: string; quantity: number }[]; phone?: string; customAttributes: { key: string; value: string }[]; tags: string[] } }).input;
+    const input = (
+      drafts[0].variables as {
+        input: {
+          lineItems: { variantId: string; quantity: number }[];
+          phone?: string;
+          customAttributes: { key: string; value: string }[];
+          tags: string[];
+        };
+      }
+    ).input;
     expect(input.lineItems).toHaveLength(1);
     expect(input.lineItems[0].quantity).toBe(2);
     expect(catalog.findVariant(input.lineItems[0].variantId)).toBeTruthy();
@@ -75,7 +87,9 @@ describe("shopping conversation through the real webhook, worker and sender", ()
     expect(input.customAttributes).toContainEqual({ key: "hala_conversation_id", value: conversation.id });
     expect(input.tags).toContain("hala-whatsapp");
     // Every bot message went out through the Graph API to this shopper, nothing failed.
-    expect(await db().message.count({ where: { shop: SHOP, direction: "out", status: { not: "sent" } } })).toBe(0);
+    expect(
+      await db().message.count({ where: { shop: SHOP, direction: "out", status: { not: "sent" } } }),
+    ).toBe(0);
   });
 
   it("Arabic, by typing numbers and Arabic digits, reaches the checkout link too", async () => {
@@ -96,10 +110,15 @@ describe("shopping conversation through the real webhook, worker and sender", ()
     const checkout = await db().checkout.findFirstOrThrow({ where: { shop: SHOP } });
     expect(checkout.invoiceUrl).toContain(SHOP);
     expect(Number(checkout.totalAmount)).toBeGreaterThan(0);
-    const order = catalog.placeOrder(checkout.draftOrderId, { customer: { firstName: "Omar", phone: "+966500000003" } });
+    const order = catalog.placeOrder(checkout.draftOrderId, {
+      customer: { firstName: "Omar", phone: "+966500000003" },
+    });
     const payload = orderWebhookPayload(catalog, order);
     for (let i = 0; i < 2; i++) {
-      const response = await callRoute(ordersCreate, shopifyWebhookRequest("orders/create", payload, { shop: SHOP, webhookId: `create-${order.id}` }));
+      const response = await callRoute(
+        ordersCreate,
+        shopifyWebhookRequest("orders/create", payload, { shop: SHOP, webhookId: `create-${order.id}` }),
+      );
       expect(response.status).toBe(200);
     }
     // A redelivery with a new webhook id is still one attribution and one confirmation.
@@ -107,7 +126,11 @@ describe("shopping conversation through the real webhook, worker and sender", ()
     await settle();
     const attribution = await db().orderAttribution.findFirstOrThrow({ where: { shop: SHOP } });
     const conversation = await db().conversation.findFirstOrThrow({ where: { shop: SHOP } });
-    expect(attribution).toMatchObject({ orderId: `gid://shopify/Order/${order.id}`, conversationId: conversation.id, orderName: order.name });
+    expect(attribution).toMatchObject({
+      orderId: `gid://shopify/Order/${order.id}`,
+      conversationId: conversation.id,
+      orderName: order.name,
+    });
     expect((conversation.state as { cart: unknown[] }).cart).toEqual([]);
     const confirmations = shopper.all().filter((b) => textOfBody(b).includes(order.name));
     expect(confirmations).toHaveLength(1);
@@ -124,7 +147,11 @@ describe("catalog cache", () => {
     expect(admin.requestsFor("HalaListCollections")).toHaveLength(1);
     const response = await callRoute(
       productsUpdate,
-      shopifyWebhookRequest("products/update", { id: 1, admin_graphql_api_id: "gid://shopify/Product/1" }, { shop: SHOP }),
+      shopifyWebhookRequest(
+        "products/update",
+        { id: 1, admin_graphql_api_id: "gid://shopify/Product/1" },
+        { shop: SHOP },
+      ),
     );
     expect(response.status).toBe(200);
     await shopper.say("menu");
@@ -139,11 +166,19 @@ describe("feedback after delivery", () => {
   async function buyAndFulfil(waId: string, name: string, firstName: string, opts: { language?: "ar" } = {}) {
     const shopper = new Shopper(store, graph, waId, name);
     await shopper.say(opts.language === "ar" ? "السلام عليكم" : "hello");
-    const order = catalog.placeOrder(firstDraft(waId), { customer: { firstName, phone: `+${waId}`, locale: opts.language ?? "en" } });
-    catalog.fulfillOrder(order.id, { trackingUrl: "https://track.example/1", trackingNumber: "1Z", company: "Aramex" });
+    const order = catalog.placeOrder(firstDraft(waId), {
+      customer: { firstName, phone: `+${waId}`, locale: opts.language ?? "en" },
+    });
+    catalog.fulfillOrder(order.id, {
+      trackingUrl: "https://track.example/1",
+      trackingNumber: "1Z",
+      company: "Aramex",
+    });
     const response = await callRoute(
       ordersFulfilled,
-      shopifyWebhookRequest("orders/fulfilled", orderWebhookPayload(catalog, catalog.findOrder(order.id)!), { shop: SHOP }),
+      shopifyWebhookRequest("orders/fulfilled", orderWebhookPayload(catalog, catalog.findOrder(order.id)!), {
+        shop: SHOP,
+      }),
     );
     expect(response.status).toBe(200);
     return { shopper, order };
@@ -159,7 +194,8 @@ describe("feedback after delivery", () => {
 
   function anyAvailableVariant(): string {
     for (const product of demoProducts)
-      for (const variant of product.variants) if (catalog.isVariantAvailable(product, variant)) return variant.id;
+      for (const variant of product.variants)
+        if (catalog.isVariantAvailable(product, variant)) return variant.id;
     throw new Error("no available variant");
   }
 
@@ -180,7 +216,13 @@ describe("feedback after delivery", () => {
     const review = thanks.find((b) => b.interactive?.type === "cta_url");
     expect(review?.interactive?.action.parameters?.url).toBe("https://g.page/r/hala-demo/review");
     const feedback = await db().feedback.findFirstOrThrow({ where: { shop: SHOP } });
-    expect(feedback).toMatchObject({ rating: 5, outcome: "positive", status: "answered", sentimentLabel: "positive", language: "en" });
+    expect(feedback).toMatchObject({
+      rating: 5,
+      outcome: "positive",
+      status: "answered",
+      sentimentLabel: "positive",
+      language: "en",
+    });
     // The job ran once: running the scheduler again sends nothing.
     await fastForward();
     await settle();
@@ -198,16 +240,27 @@ describe("feedback after delivery", () => {
     const conversation = await db().conversation.findFirstOrThrow({ where: { shop: SHOP } });
     expect(conversation).toMatchObject({ status: "human", needsAttention: true });
     const feedback = await db().feedback.findFirstOrThrow({ where: { shop: SHOP } });
-    expect(feedback).toMatchObject({ rating: 1, outcome: "negative", language: "ar", sentimentLabel: "negative" });
+    expect(feedback).toMatchObject({
+      rating: 1,
+      outcome: "negative",
+      language: "ar",
+      sentimentLabel: "negative",
+    });
     expect((await db().shop.findUniqueOrThrow({ where: { shop: SHOP } })).needsAttentionCount).toBe(1);
     // The bot is silent while a person handles it.
     expect(await shopper.say("hello?")).toHaveLength(0);
   });
 
   it("outside the 24-hour window the request is the shop's template with first name and order name", async () => {
-    await db().shop.update({ where: { shop: SHOP }, data: { feedbackTemplateName: "order_feedback", feedbackTemplateLanguage: "en" } });
+    await db().shop.update({
+      where: { shop: SHOP },
+      data: { feedbackTemplateName: "order_feedback", feedbackTemplateLanguage: "en" },
+    });
     const { shopper, order } = await buyAndFulfil("966500000012", "Nadia", "Nadia");
-    await db().contact.updateMany({ where: { shop: SHOP, waId: "966500000012" }, data: { lastInboundAt: new Date(Date.now() - 30 * 3600_000) } });
+    await db().contact.updateMany({
+      where: { shop: SHOP, waId: "966500000012" },
+      data: { lastInboundAt: new Date(Date.now() - 30 * 3600_000) },
+    });
     shopper.newReplies();
     await fastForward();
     await settle();
@@ -219,7 +272,9 @@ describe("feedback after delivery", () => {
   });
 
   it("skips orders without a phone and shoppers who opted out", async () => {
-    const { draftOrder } = catalog.createDraftOrder({ lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }] });
+    const { draftOrder } = catalog.createDraftOrder({
+      lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }],
+    });
     const order = catalog.placeOrder(draftOrder!.id, { phone: null });
     const payload = { ...orderWebhookPayload(catalog, order), phone: null, customer: null };
     await callRoute(ordersFulfilled, shopifyWebhookRequest("orders/fulfilled", payload, { shop: SHOP }));
@@ -228,13 +283,22 @@ describe("feedback after delivery", () => {
     const shopper = new Shopper(store, graph, "966500000013", "Opted Out");
     await shopper.say("hi");
     await db().contact.updateMany({ where: { shop: SHOP, waId: "966500000013" }, data: { optedOut: true } });
-    const { draftOrder: d2 } = catalog.createDraftOrder({ lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }], phone: "+966500000013" });
+    const { draftOrder: d2 } = catalog.createDraftOrder({
+      lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }],
+      phone: "+966500000013",
+    });
     const o2 = catalog.placeOrder(d2!.id);
-    await callRoute(ordersFulfilled, shopifyWebhookRequest("orders/fulfilled", orderWebhookPayload(catalog, o2), { shop: SHOP }));
+    await callRoute(
+      ordersFulfilled,
+      shopifyWebhookRequest("orders/fulfilled", orderWebhookPayload(catalog, o2), { shop: SHOP }),
+    );
     shopper.newReplies();
     await fastForward();
     await settle();
     expect(shopper.newReplies()).toHaveLength(0);
-    expect(await db().scheduledJob.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ status: "skipped", lastError: "opted out" });
+    expect(await db().scheduledJob.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({
+      status: "skipped",
+      lastError: "opted out",
+    });
   });
 });

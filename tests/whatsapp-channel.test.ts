@@ -29,19 +29,31 @@ let store: TestStore;
 
 beforeEach(async () => {
   graph.reset();
-  server.use(...graph.handlers, ...createShopifyAdminHandlers(new DemoShopifyStore({ shopDomain: "test-shop.myshopify.com" }), { catchAll: true }));
+  server.use(
+    ...graph.handlers,
+    ...createShopifyAdminHandlers(new DemoShopifyStore({ shopDomain: "test-shop.myshopify.com" }), {
+      catchAll: true,
+    }),
+  );
   store = await seedStore();
 });
 
 afterEach(() => graph.reset());
 
-const post = (payload: unknown, secret: string | null = store.appSecret, options: { signature?: string } = {}) =>
-  callRoute(action, whatsappWebhookRequest(payload, secret, options));
+const post = (
+  payload: unknown,
+  secret: string | null = store.appSecret,
+  options: { signature?: string } = {},
+) => callRoute(action, whatsappWebhookRequest(payload, secret, options));
 
 /** Makes every queued retry due now (the database's clock decides what is due). */
 async function fastForward() {
-  await database().raw.exec(`UPDATE "Message" SET "nextAttemptAt" = now() - interval '1 second' WHERE status = 'queued'`);
-  await database().raw.exec(`UPDATE "InboundEvent" SET "availableAt" = now() - interval '1 second' WHERE status = 'pending'`);
+  await database().raw.exec(
+    `UPDATE "Message" SET "nextAttemptAt" = now() - interval '1 second' WHERE status = 'queued'`,
+  );
+  await database().raw.exec(
+    `UPDATE "InboundEvent" SET "availableAt" = now() - interval '1 second' WHERE status = 'pending'`,
+  );
 }
 
 async function settle() {
@@ -55,7 +67,9 @@ describe("GET /webhooks/whatsapp (Meta's handshake)", () => {
   it("answers the challenge for a stored verify token and 403 otherwise", async () => {
     const ok = await callRoute(
       loader,
-      new Request(`https://hala.test/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${store.verifyToken}&hub.challenge=1158201444`),
+      new Request(
+        `https://hala.test/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${store.verifyToken}&hub.challenge=1158201444`,
+      ),
     );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("1158201444");
@@ -128,7 +142,9 @@ describe("POST /webhooks/whatsapp: intake", () => {
   });
 
   it("the same payload delivered 10× concurrently is stored and processed once", async () => {
-    const payload = inboundPayload(store.phoneNumberId, "971500000002", textMessage("hi"), { wamid: "wamid.DUPLICATE" });
+    const payload = inboundPayload(store.phoneNumberId, "971500000002", textMessage("hi"), {
+      wamid: "wamid.DUPLICATE",
+    });
     const responses = await Promise.all(Array.from({ length: 10 }, () => post(payload)));
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(await db().inboundEvent.count()).toBe(1);
@@ -148,7 +164,9 @@ describe("processing and sending", () => {
     await post(inboundPayload(store.phoneNumberId, "971500000003", textMessage("hi"), { name: "Sara" }));
     expect(await db().message.count()).toBe(0); // nothing processed before the worker runs
     await processInboxBatch();
-    const contact = await db().contact.findUniqueOrThrow({ where: { shop_waId: { shop: store.shop, waId: "971500000003" } } });
+    const contact = await db().contact.findUniqueOrThrow({
+      where: { shop_waId: { shop: store.shop, waId: "971500000003" } },
+    });
     expect(contact.name).toBe("Sara");
     const queued = await db().message.findMany({ where: { direction: "out" } });
     expect(queued.length).toBeGreaterThan(0);
@@ -170,14 +188,20 @@ describe("processing and sending", () => {
     expect(first).toHaveLength(1); // only the oldest of that contact is claimable
     await database().raw.exec(`UPDATE "InboundEvent" SET "lockedUntil" = NULL`);
     await settle();
-    const inbound = await db().message.findMany({ where: { direction: "in" }, orderBy: { createdAt: "asc" } });
+    const inbound = await db().message.findMany({
+      where: { direction: "in" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(inbound.map((m) => m.text)).toEqual(["hi", "2", "3"]);
   });
 
   it("statuses never downgrade: read stays read when a late delivered arrives", async () => {
     await post(inboundPayload(store.phoneNumberId, "971500000005", textMessage("hi")));
     await settle();
-    const out = await db().message.findFirstOrThrow({ where: { direction: "out" }, orderBy: { createdAt: "asc" } });
+    const out = await db().message.findFirstOrThrow({
+      where: { direction: "out" },
+      orderBy: { createdAt: "asc" },
+    });
     await post(statusPayload(store.phoneNumberId, out.wamid!, "read", "971500000005"));
     await post(statusPayload(store.phoneNumberId, out.wamid!, "delivered", "971500000005"));
     await post(statusPayload(store.phoneNumberId, out.wamid!, "sent", "971500000005"));
@@ -194,7 +218,9 @@ describe("processing and sending", () => {
     const out = await db().message.findFirstOrThrow({ where: { direction: "out" } });
     await post(
       statusPayload(store.phoneNumberId, out.wamid!, "failed", "971500000006", {
-        errors: [{ code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." }],
+        errors: [
+          { code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement." },
+        ],
       }),
     );
     await settle();
@@ -205,21 +231,27 @@ describe("processing and sending", () => {
 
   it("with 30% injected 5xx / 429 / 130429 every message is delivered exactly once", async () => {
     let seed = 42;
-    const seeded = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const seeded = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     graph.setFailureRate(0.3, ["500", "429", "130429", "131056", "network"], seeded);
     const shoppers = Array.from({ length: 20 }, (_, i) => `9715100000${String(i).padStart(2, "0")}`);
     for (const waId of shoppers) await post(inboundPayload(store.phoneNumberId, waId, textMessage("hi")));
     for (let round = 0; round < 40; round++) {
       await settle();
       await fastForward();
-      if ((await db().message.count({ where: { direction: "out", status: { in: ["queued", "sending"] } } })) === 0) break;
+      if (
+        (await db().message.count({ where: { direction: "out", status: { in: ["queued", "sending"] } } })) ===
+        0
+      )
+        break;
     }
     const out = await db().message.findMany({ where: { direction: "out" } });
     expect(out.length).toBeGreaterThanOrEqual(20);
     expect(out.filter((m) => m.status !== "sent")).toEqual([]);
     // Exactly once: one Graph success per outbound row, no duplicates.
     expect(graph.sent).toHaveLength(out.length);
-    expect(new Set(graph.sent.map((s) => JSON.stringify(s.body))).size).toBe(new Set(out.map((m) => m.id)).size === out.length ? graph.sent.length : -1);
+    expect(new Set(graph.sent.map((s) => JSON.stringify(s.body))).size).toBe(
+      new Set(out.map((m) => m.id)).size === out.length ? graph.sent.length : -1,
+    );
     expect(graph.attempts).toBeGreaterThan(graph.sent.length); // faults really happened
   });
 
@@ -228,11 +260,17 @@ describe("processing and sending", () => {
     await processInboxBatch();
     graph.failNext("131026");
     await sendOutboxBatch();
-    const failed = await db().message.findFirstOrThrow({ where: { direction: "out" }, orderBy: { createdAt: "asc" } });
+    const failed = await db().message.findFirstOrThrow({
+      where: { direction: "out" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(failed).toMatchObject({ status: "failed", errorCode: 131026 });
 
     const contact = await db().contact.findFirstOrThrow({ where: { waId: "971500000007" } });
-    await db().contact.update({ where: { id: contact.id }, data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) } });
+    await db().contact.update({
+      where: { id: contact.id },
+      data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) },
+    });
     const conversation = await db().conversation.findFirstOrThrow({ where: { contactId: contact.id } });
     await queueOutboundMessages(store.shop, [
       {
@@ -268,7 +306,9 @@ describe("processing and sending", () => {
     const { claimOutboundMessages } = await import("~/adapters/db/messages.server");
     const sending = await claimOutboundMessages(50, 60_000);
     expect(sending.length).toBeGreaterThan(0);
-    await database().raw.exec(`UPDATE "Message" SET "lockedUntil" = now() - interval '1 second' WHERE status = 'sending'`);
+    await database().raw.exec(
+      `UPDATE "Message" SET "lockedUntil" = now() - interval '1 second' WHERE status = 'sending'`,
+    );
     await settle();
     expect(await db().inboundEvent.count({ where: { status: "done" } })).toBe(3);
     expect(await db().message.count({ where: { direction: "in" } })).toBe(3);

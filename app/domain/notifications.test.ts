@@ -15,12 +15,19 @@ describe("order confirmation", () => {
       statusUrl: "https://shop.example/orders/abc",
       customerFirstName: "Sara",
     });
-    expect(message).toMatchObject({ kind: "cta_url", url: "https://shop.example/orders/abc", displayText: "View order" });
+    expect(message).toMatchObject({
+      kind: "cta_url",
+      url: "https://shop.example/orders/abc",
+      displayText: "View order",
+    });
     expect(message.kind === "cta_url" && message.body).toMatch(/Sara.*#1001.*\$359\.97/);
   });
 
   it("speaks Arabic and falls back to text without a status URL", () => {
-    const message = orderConfirmationMessage("ar", { name: "#1002", total: { amount: "120.00", currencyCode: "SAR" } });
+    const message = orderConfirmationMessage("ar", {
+      name: "#1002",
+      total: { amount: "120.00", currencyCode: "SAR" },
+    });
     expect(message.kind).toBe("text");
     expect(message.kind === "text" && message.body).toContain("#1002");
     expect(message.kind === "text" && message.body).toMatch(/تم تأكيد طلبك/);

@@ -7,7 +7,8 @@ import type { Language, Money, OutboundMessage } from "./types";
 
 const STRINGS = {
   en: {
-    orderConfirmed: "Thank you{name}! Your order {order} is confirmed. Total: {total}. We'll let you know when it ships.",
+    orderConfirmed:
+      "Thank you{name}! Your order {order} is confirmed. Total: {total}. We'll let you know when it ships.",
     viewOrder: "View order",
   },
   ar: {
@@ -16,7 +17,9 @@ const STRINGS = {
   },
 } satisfies Record<Language, Record<string, string>>;
 
-export const NOTIFICATION_STRINGS: Readonly<Record<Language, Readonly<Record<keyof typeof STRINGS.en, string>>>> = STRINGS;
+export const NOTIFICATION_STRINGS: Readonly<
+  Record<Language, Readonly<Record<keyof typeof STRINGS.en, string>>>
+> = STRINGS;
 
 function fill(template: string, vars: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => vars[key] ?? "");
@@ -27,8 +30,16 @@ export function orderConfirmationMessage(
   order: { name: string; total: Money; statusUrl?: string | null; customerFirstName?: string | null },
 ): OutboundMessage {
   const strings = NOTIFICATION_STRINGS[language];
-  const name = order.customerFirstName ? (language === "ar" ? ` يا ${order.customerFirstName}` : `, ${order.customerFirstName}`) : "";
-  const body = fill(strings.orderConfirmed, { name, order: order.name, total: formatMoney(order.total, language) });
+  const name = order.customerFirstName
+    ? language === "ar"
+      ? ` يا ${order.customerFirstName}`
+      : `, ${order.customerFirstName}`
+    : "";
+  const body = fill(strings.orderConfirmed, {
+    name,
+    order: order.name,
+    total: formatMoney(order.total, language),
+  });
   if (order.statusUrl && /^https?:\/\//.test(order.statusUrl)) {
     return { kind: "cta_url", body, displayText: strings.viewOrder, url: order.statusUrl };
   }

@@ -10,9 +10,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function Landing() {
   return (
-    <main style={{ fontFamily: "Inter, system-ui, sans-serif", maxWidth: 640, margin: "4rem auto", padding: "0 1rem" }}>
+    <main
+      style={{
+        fontFamily: "Inter, system-ui, sans-serif",
+        maxWidth: 640,
+        margin: "4rem auto",
+        padding: "0 1rem",
+      }}
+    >
       <h1>Hala</h1>
-      <p>A WhatsApp shopping assistant for your Shopify store: browse, cart and checkout in chat, in Arabic and English.</p>
+      <p>
+        A WhatsApp shopping assistant for your Shopify store: browse, cart and checkout in chat, in Arabic and
+        English.
+      </p>
       <p>Install Hala from your Shopify admin to get started.</p>
     </main>
   );

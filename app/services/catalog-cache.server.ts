@@ -10,7 +10,12 @@ export const CATALOG_TTL_MS = 5 * 60_000;
 
 const prefix = (shop: string) => `catalog:${shop}:`;
 
-export async function cachedCatalog<T>(shop: string, key: string, load: () => Promise<T>, ttlMs = CATALOG_TTL_MS): Promise<T> {
+export async function cachedCatalog<T>(
+  shop: string,
+  key: string,
+  load: () => Promise<T>,
+  ttlMs = CATALOG_TTL_MS,
+): Promise<T> {
   const c = cache();
   const fullKey = prefix(shop) + key;
   const hit = await c.get(fullKey).catch(() => null);

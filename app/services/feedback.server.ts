@@ -43,7 +43,9 @@ export type FeedbackJobPayload = z.infer<typeof jobPayloadSchema>;
 /** The feedback delay: the shop's, or HALA_FEEDBACK_DELAY_SECONDS (the demo sets it from DEMO_FEEDBACK_DELAY_SECONDS). */
 export function feedbackDelayMs(shopDelayMinutes: number): number {
   const override = Number(process.env.HALA_FEEDBACK_DELAY_SECONDS);
-  return Number.isFinite(override) && process.env.HALA_FEEDBACK_DELAY_SECONDS ? override * 1000 : shopDelayMinutes * 60_000;
+  return Number.isFinite(override) && process.env.HALA_FEEDBACK_DELAY_SECONDS
+    ? override * 1000
+    : shopDelayMinutes * 60_000;
 }
 
 /** orders/fulfilled → a durable job at fulfilment + the shop's delay (once per order). */
@@ -80,7 +82,13 @@ export function parseActiveFeedback(raw: unknown): ActiveFeedback | null {
   const r = raw as Partial<ActiveFeedback>;
   const state = parseFeedbackState(r.state);
   if (!state || typeof r.feedbackId !== "string" || typeof r.orderId !== "string") return null;
-  return { feedbackId: r.feedbackId, orderId: r.orderId, orderName: String(r.orderName ?? ""), firstName: r.firstName ?? null, state };
+  return {
+    feedbackId: r.feedbackId,
+    orderId: r.orderId,
+    orderName: String(r.orderName ?? ""),
+    firstName: r.firstName ?? null,
+    state,
+  };
 }
 
 /** The job: skip when there is no phone, the shopper opted out or is blocked, or feedback exists. */
@@ -97,7 +105,8 @@ export async function requestFeedback(job: ScheduledJob, now = new Date()): Prom
   if (existing?.optedOut) return { status: "skipped", reason: "opted out" };
   if (existing?.blocked) return { status: "skipped", reason: "blocked" };
   const [shopRow, account] = await Promise.all([getShop(shop), getAccountForShop(shop)]);
-  if (!shopRow || shopRow.uninstalledAt || !shopRow.feedbackEnabled) return { status: "skipped", reason: "feedback off" };
+  if (!shopRow || shopRow.uninstalledAt || !shopRow.feedbackEnabled)
+    return { status: "skipped", reason: "feedback off" };
   if (!account) return { status: "skipped", reason: "no WhatsApp number" };
 
   const { contact, conversation } = await ensureContactAndConversation(shop, {
@@ -109,7 +118,11 @@ export async function requestFeedback(job: ScheduledJob, now = new Date()): Prom
     (contact.language === "ar" || contact.language === "en" ? contact.language : null) ??
     parseState(conversation.state).language ??
     (payload.locale?.toLowerCase().startsWith("ar") ? "ar" : shopRow.defaultLanguage === "ar" ? "ar" : "en");
-  const ctx = feedbackContext(shopRow, { language, firstName: payload.firstName, orderName: payload.orderName }, now);
+  const ctx = feedbackContext(
+    shopRow,
+    { language, firstName: payload.firstName, orderName: payload.orderName },
+    now,
+  );
   const withinWindow = withinServiceWindow("interactive", contact.lastInboundAt, now);
   const message = buildFeedbackRequest(ctx, {
     withinWindow,
@@ -147,7 +160,13 @@ export async function requestFeedback(job: ScheduledJob, now = new Date()): Prom
       shop,
       toOutboundRows(
         [message],
-        { conversationId: conversation.id, contactId: contact.id, accountId: account.id, toWaId: waId, author: "system" },
+        {
+          conversationId: conversation.id,
+          contactId: contact.id,
+          accountId: account.id,
+          toWaId: waId,
+          author: "system",
+        },
         `feedback-request:${payload.orderId}`,
       ),
       tx,
@@ -242,7 +261,11 @@ export async function saveFeedbackRecord(
 }
 
 /** Tells the merchant at once: the admin badge (needsAttentionCount), and the shop's webhook URL if set. */
-export async function notifyMerchant(shop: string, conversationId: string, notification: MerchantNotification): Promise<void> {
+export async function notifyMerchant(
+  shop: string,
+  conversationId: string,
+  notification: MerchantNotification,
+): Promise<void> {
   const shopRow = await getShop(shop);
   await db().shop.updateMany({ where: { shop }, data: { needsAttentionCount: { increment: 1 } } });
   if (shopRow?.notifyWebhookUrl) {
@@ -255,6 +278,8 @@ export async function notifyMerchant(shop: string, conversationId: string, notif
   }
   if (shopRow?.notifyEmail) {
     // No mail transport is configured in this deployment; the inbox badge and webhook carry the alert.
-    log({ shop, conversationId }).info("unhappy feedback: email notification requested (no mail transport configured)");
+    log({ shop, conversationId }).info(
+      "unhappy feedback: email notification requested (no mail transport configured)",
+    );
   }
 }

@@ -1,5 +1,9 @@
 import type { InboundEvent as InboundEventRow } from "@prisma/client";
-import { claimInboundEvents, completeInboundEvent, failInboundEvent } from "~/adapters/db/inbound-events.server";
+import {
+  claimInboundEvents,
+  completeInboundEvent,
+  failInboundEvent,
+} from "~/adapters/db/inbound-events.server";
 import { applyMessageStatus } from "~/adapters/db/messages.server";
 import type { WebhookStatusItem } from "~/adapters/whatsapp/webhook-schema";
 import { log } from "~/logger.server";
@@ -22,7 +26,10 @@ export async function processStatus(row: InboundEventRow): Promise<void> {
     title: error?.title ?? error?.message,
   });
   if (result === "unknown" && row.attempts < STATUS_LOOKUPS) {
-    await failInboundEvent(row.shop, row.id, "message not found yet", { delayMs: 2_000 * row.attempts, final: false });
+    await failInboundEvent(row.shop, row.id, "message not found yet", {
+      delayMs: 2_000 * row.attempts,
+      final: false,
+    });
     return;
   }
   await completeInboundEvent(row.shop, row.id, result === "unknown" ? "ignored" : "done");
@@ -34,7 +41,10 @@ async function processOne(row: InboundEventRow): Promise<void> {
     else await processInboundMessage(row);
   } catch (error) {
     const final = row.attempts >= MAX_ATTEMPTS;
-    log({ shop: row.shop, eventId: row.id }).error({ err: error, attempts: row.attempts, final }, "inbound event failed");
+    log({ shop: row.shop, eventId: row.id }).error(
+      { err: error, attempts: row.attempts, final },
+      "inbound event failed",
+    );
     await failInboundEvent(row.shop, row.id, String((error as Error)?.message ?? error), {
       delayMs: backoffMs(row.attempts, { baseMs: 1_000, maxMs: 60_000 }),
       final,
@@ -50,6 +60,11 @@ export async function processInboxBatch(limit = 20): Promise<number> {
 }
 
 export const inboxWorker = () =>
-  createPollingWorker({ name: "inbox", channel: INBOX_CHANNEL, pollMs: 500, runOnce: () => processInboxBatch() });
+  createPollingWorker({
+    name: "inbox",
+    channel: INBOX_CHANNEL,
+    pollMs: 500,
+    runOnce: () => processInboxBatch(),
+  });
 
 registerWorker(inboxWorker);

@@ -23,7 +23,10 @@ export const orderPayloadSchema = z.looseObject({
   name: z.string().nullish(),
   phone,
   currency: z.string().nullish(),
-  total_price: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? null : String(v))),
+  total_price: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform((v) => (v == null ? null : String(v))),
   order_status_url: z.string().nullish(),
   customer_locale: z.string().nullish(),
   created_at: z.string().nullish(),
@@ -33,7 +36,13 @@ export const orderPayloadSchema = z.looseObject({
   shipping_address: z.looseObject({ phone, first_name: z.string().nullish() }).nullish(),
   billing_address: z.looseObject({ phone }).nullish(),
   fulfillments: z
-    .array(z.looseObject({ created_at: z.string().nullish(), updated_at: z.string().nullish(), status: z.string().nullish() }))
+    .array(
+      z.looseObject({
+        created_at: z.string().nullish(),
+        updated_at: z.string().nullish(),
+        status: z.string().nullish(),
+      }),
+    )
     .nullish(),
 });
 export type OrderPayload = z.infer<typeof orderPayloadSchema>;
@@ -48,7 +57,13 @@ export function conversationIdOf(order: OrderPayload): string | null {
 }
 
 export function orderPhone(order: OrderPayload): string | null {
-  return order.phone || order.customer?.phone || order.shipping_address?.phone || order.billing_address?.phone || null;
+  return (
+    order.phone ||
+    order.customer?.phone ||
+    order.shipping_address?.phone ||
+    order.billing_address?.phone ||
+    null
+  );
 }
 
 /**
@@ -76,10 +91,21 @@ export async function handleOrderCreated(shop: string, payload: unknown): Promis
 
   const shopRow = await getShop(shop);
   const state = parseState(conversation.state);
-  const language = state.language ?? (contact.language === "ar" ? "ar" : contact.language === "en" ? "en" : shopRow?.defaultLanguage === "ar" ? "ar" : "en");
+  const language =
+    state.language ??
+    (contact.language === "ar"
+      ? "ar"
+      : contact.language === "en"
+        ? "en"
+        : shopRow?.defaultLanguage === "ar"
+          ? "ar"
+          : "en");
   const message = orderConfirmationMessage(language, {
     name: order.name ?? `#${order.id}`,
-    total: { amount: order.total_price ?? "0", currencyCode: order.currency ?? shopRow?.currencyCode ?? "USD" },
+    total: {
+      amount: order.total_price ?? "0",
+      currencyCode: order.currency ?? shopRow?.currencyCode ?? "USD",
+    },
     statusUrl: order.order_status_url,
     customerFirstName: order.customer?.first_name ?? contact.name?.split(" ")[0] ?? null,
   });
@@ -93,7 +119,13 @@ export async function handleOrderCreated(shop: string, payload: unknown): Promis
       shop,
       toOutboundRows(
         [message],
-        { conversationId: conversation.id, contactId: contact.id, accountId: conversation.accountId, toWaId: contact.waId, author: "system" },
+        {
+          conversationId: conversation.id,
+          contactId: contact.id,
+          accountId: conversation.accountId,
+          toWaId: contact.waId,
+          author: "system",
+        },
         `order-confirmation:${orderId}`,
       ),
       tx,
@@ -106,7 +138,11 @@ export async function handleOrderCreated(shop: string, payload: unknown): Promis
 }
 
 /** orders/fulfilled: marks the attribution fulfilled and schedules the feedback request. */
-export async function handleOrderFulfilled(shop: string, payload: unknown, now = new Date()): Promise<{ scheduled: boolean }> {
+export async function handleOrderFulfilled(
+  shop: string,
+  payload: unknown,
+  now = new Date(),
+): Promise<{ scheduled: boolean }> {
   const order = orderPayloadSchema.parse(payload);
   const orderId = orderGid(order);
   const fulfilledAt =

@@ -41,4 +41,3 @@ export async function publishConversationUpdate(shop: string, conversationId: st
     .publish(`conversations:${shop}`, JSON.stringify({ conversationId, at: Date.now() }))
     .catch(() => undefined);
 }
-

@@ -62,7 +62,9 @@ async function sendOne(
   }
   let body: GraphMessageRequest;
   try {
-    body = toGraphRequest(message.body as unknown as OutboundMessage, message.toWaId, { bizOpaqueCallbackData: message.id });
+    body = toGraphRequest(message.body as unknown as OutboundMessage, message.toWaId, {
+      bizOpaqueCallbackData: message.id,
+    });
   } catch (error) {
     const title = error instanceof WhatsAppLimitError ? error.message : "The message could not be built";
     await markOutboundFailed(shop, message.id, { title }, now);
@@ -71,13 +73,21 @@ async function sendOne(
 
   // The number's throughput (shared by every instance through the cache) and the recipient's pacing.
   const c = cache();
-  const pair = await c.takeToken(`wa:pair:${account.phoneNumberId}:${message.toWaId}`, PAIR_RATE_PER_SEC, PAIR_BURST);
+  const pair = await c.takeToken(
+    `wa:pair:${account.phoneNumberId}:${message.toWaId}`,
+    PAIR_RATE_PER_SEC,
+    PAIR_BURST,
+  );
   if (!pair.ok) {
     await rescheduleOutbound(shop, message.id, new Date(now.getTime() + pair.waitMs), null);
     return;
   }
   for (;;) {
-    const rate = await c.takeToken(`wa:rate:${account.phoneNumberId}`, account.messagesPerSecond, account.messagesPerSecond);
+    const rate = await c.takeToken(
+      `wa:rate:${account.phoneNumberId}`,
+      account.messagesPerSecond,
+      account.messagesPerSecond,
+    );
     if (rate.ok) break;
     await new Promise((r) => setTimeout(r, rate.waitMs));
   }
@@ -98,10 +108,16 @@ async function sendOne(
       message.id,
       error.kind === "permanent"
         ? { code: error.code, title: error.title }
-        : { code: error.code ?? null, title: `Gave up after ${message.attempts} attempts: ${error.title ?? "temporary error"}` },
+        : {
+            code: error.code ?? null,
+            title: `Gave up after ${message.attempts} attempts: ${error.title ?? "temporary error"}`,
+          },
       deps.now(),
     );
-    log({ shop, messageId: message.id }).warn({ code: error.code, kind: error.kind }, "outbound message failed");
+    log({ shop, messageId: message.id }).warn(
+      { code: error.code, kind: error.kind },
+      "outbound message failed",
+    );
   }
   await publishConversationUpdate(shop, message.conversationId);
 }
@@ -116,7 +132,8 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
   const accounts = new Map<string, AccountCredentials | null>();
   for (const m of messages) {
     const key = `${m.shop}:${m.accountId}`;
-    if (!accounts.has(key)) accounts.set(key, m.accountId ? await getAccountCredentials(m.shop, m.accountId) : null);
+    if (!accounts.has(key))
+      accounts.set(key, m.accountId ? await getAccountCredentials(m.shop, m.accountId) : null);
   }
   const contacts = await db().contact.findMany({
     where: { OR: messages.map((m) => ({ shop: m.shop, id: m.contactId })) },
@@ -125,8 +142,13 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
   const lastInbound = new Map(contacts.map((c) => [c.id, c.lastInboundAt]));
   await Promise.all(
     messages.map((m) =>
-      sendOne(m, accounts.get(`${m.shop}:${m.accountId}`) ?? null, lastInbound.get(m.contactId) ?? null, deps).catch(
-        (error) => log({ shop: m.shop, messageId: m.id }).error({ err: error }, "sender crashed on a message"),
+      sendOne(
+        m,
+        accounts.get(`${m.shop}:${m.accountId}`) ?? null,
+        lastInbound.get(m.contactId) ?? null,
+        deps,
+      ).catch((error) =>
+        log({ shop: m.shop, messageId: m.id }).error({ err: error }, "sender crashed on a message"),
       ),
     ),
   );
@@ -134,6 +156,11 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
 }
 
 export const outboxWorker = () =>
-  createPollingWorker({ name: "outbox", channel: OUTBOX_CHANNEL, pollMs: 500, runOnce: () => sendOutboxBatch() });
+  createPollingWorker({
+    name: "outbox",
+    channel: OUTBOX_CHANNEL,
+    pollMs: 500,
+    runOnce: () => sendOutboxBatch(),
+  });
 
 registerWorker(outboxWorker);

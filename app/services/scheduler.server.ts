@@ -29,7 +29,12 @@ async function runJob(job: ScheduledJob): Promise<void> {
   }
   try {
     const outcome = await handler(job);
-    await finishJob(job.shop, job.id, outcome.status, outcome.status === "skipped" ? outcome.reason : undefined);
+    await finishJob(
+      job.shop,
+      job.id,
+      outcome.status,
+      outcome.status === "skipped" ? outcome.reason : undefined,
+    );
     logger.info({ outcome }, "job finished");
   } catch (error) {
     const final = job.attempts >= MAX_ATTEMPTS;
@@ -50,6 +55,11 @@ export async function runDueJobs(limit = 20): Promise<number> {
 }
 
 export const schedulerWorker = () =>
-  createPollingWorker({ name: "scheduler", channel: SCHEDULER_CHANNEL, pollMs: 1_000, runOnce: () => runDueJobs() });
+  createPollingWorker({
+    name: "scheduler",
+    channel: SCHEDULER_CHANNEL,
+    pollMs: 1_000,
+    runOnce: () => runDueJobs(),
+  });
 
 registerWorker(schedulerWorker);

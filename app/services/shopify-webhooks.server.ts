@@ -53,7 +53,10 @@ export const complianceHandlers = {
   },
   async appScopesUpdate(shop: string, payload: unknown) {
     // The session's scope is refreshed by the library on the next request; nothing is stored here.
-    log({ shop }).info({ current: z.object({ current: z.array(z.string()) }).safeParse(payload).data?.current }, "scopes updated");
+    log({ shop }).info(
+      { current: z.object({ current: z.array(z.string()) }).safeParse(payload).data?.current },
+      "scopes updated",
+    );
   },
   async shopRedact(shop: string) {
     return deleteShopData(shop);

@@ -1,6 +1,4 @@
-import {
-  createDraftOrderCheckout,
-} from "~/adapters/shopify/checkout";
+import { createDraftOrderCheckout } from "~/adapters/shopify/checkout";
 import {
   findVariantsForRetailerIds,
   getProduct,
@@ -40,11 +38,26 @@ export function reconcileCart(
     let quantity = line.quantity;
     const stock = variant.inventoryQuantity;
     if (typeof stock === "number" && stock > 0 && stock < quantity) {
-      changes.push({ variantId: line.variantId, kind: "quantity_reduced", title, previousQuantity: quantity, newQuantity: stock });
+      changes.push({
+        variantId: line.variantId,
+        kind: "quantity_reduced",
+        title,
+        previousQuantity: quantity,
+        newQuantity: stock,
+      });
       quantity = stock;
     }
-    if (variant.price.amount !== line.unitPrice.amount || variant.price.currencyCode !== line.unitPrice.currencyCode) {
-      changes.push({ variantId: line.variantId, kind: "price_changed", title, previousPrice: line.unitPrice, newPrice: variant.price });
+    if (
+      variant.price.amount !== line.unitPrice.amount ||
+      variant.price.currencyCode !== line.unitPrice.currencyCode
+    ) {
+      changes.push({
+        variantId: line.variantId,
+        kind: "price_changed",
+        title,
+        previousPrice: line.unitPrice,
+        newPrice: variant.price,
+      });
     }
     result.push({ ...line, quantity, unitPrice: variant.price });
   }
@@ -64,14 +77,27 @@ export async function answerDataRequest(
   try {
     switch (request.type) {
       case "loadCollections": {
-        const page = await cachedCatalog(shop, "collections", () => listCollections(client, { pageSize: 50 }));
+        const page = await cachedCatalog(shop, "collections", () =>
+          listCollections(client, { pageSize: 50 }),
+        );
         return { type: "collectionsLoaded", collections: page.collections };
       }
       case "loadProducts": {
-        const page = await cachedCatalog(shop, `products:${request.collectionId}:${request.cursor ?? ""}`, () =>
-          listCollectionProducts(client, request.collectionId, { after: request.cursor, pageSize: PRODUCTS_PER_PAGE }),
+        const page = await cachedCatalog(
+          shop,
+          `products:${request.collectionId}:${request.cursor ?? ""}`,
+          () =>
+            listCollectionProducts(client, request.collectionId, {
+              after: request.cursor,
+              pageSize: PRODUCTS_PER_PAGE,
+            }),
         );
-        return { type: "productsLoaded", collectionId: request.collectionId, page, pageIndex: request.pageIndex };
+        return {
+          type: "productsLoaded",
+          collectionId: request.collectionId,
+          page,
+          pageIndex: request.pageIndex,
+        };
       }
       case "search": {
         const query = request.query.trim().toLowerCase().slice(0, 200);
@@ -81,13 +107,18 @@ export async function answerDataRequest(
         return { type: "searchResults", query: request.query, products: page.products };
       }
       case "loadProduct": {
-        const product = await cachedCatalog(shop, `product:${request.productId}`, () => getProduct(client, request.productId));
+        const product = await cachedCatalog(shop, `product:${request.productId}`, () =>
+          getProduct(client, request.productId),
+        );
         return { type: "productLoaded", product, productId: request.productId };
       }
       case "loadOrders":
         return { type: "ordersLoaded", orders: await recentOrdersByPhone(client, context.phone) };
       case "validateCart": {
-        const variants = await getVariants(client, request.lines.map((l) => l.variantId));
+        const variants = await getVariants(
+          client,
+          request.lines.map((l) => l.variantId),
+        );
         const byId = new Map(variants.map((v) => [v.id, v]));
         return { type: "cartValidated", ...reconcileCart(request.lines, byId) };
       }
@@ -97,7 +128,11 @@ export async function answerDataRequest(
           phone: context.phone,
           conversationId: context.conversationId,
         });
-        return { type: "checkoutCreated", invoiceUrl: checkout.invoiceUrl, draftOrderId: checkout.draftOrderId };
+        return {
+          type: "checkoutCreated",
+          invoiceUrl: checkout.invoiceUrl,
+          draftOrderId: checkout.draftOrderId,
+        };
       }
       case "matchCatalogOrder": {
         const matches = await findVariantsForRetailerIds(
@@ -109,7 +144,8 @@ export async function answerDataRequest(
         const unmatched: { productRetailerId: string; quantity?: number }[] = [];
         for (const item of request.items) {
           const variant = byRetailerId.get(item.productRetailerId.trim());
-          if (variant && variant.availableForSale) lines.push(toCartLine(variant, Math.max(1, Math.min(99, item.quantity))));
+          if (variant && variant.availableForSale)
+            lines.push(toCartLine(variant, Math.max(1, Math.min(99, item.quantity))));
           else unmatched.push({ productRetailerId: item.productRetailerId, quantity: item.quantity });
         }
         return { type: "orderMatched", lines, unmatched };
@@ -117,7 +153,8 @@ export async function answerDataRequest(
     }
   } catch (error) {
     if (request.type === "createCheckout") {
-      const throttled = isShopifyAdminError(error) && (error.kind === "throttled" || error.kind === "unavailable");
+      const throttled =
+        isShopifyAdminError(error) && (error.kind === "throttled" || error.kind === "unavailable");
       return { type: "checkoutFailed", reason: throttled ? "throttled" : "error" };
     }
     return { type: "dataFailed", request };

@@ -24,7 +24,10 @@ export interface IntakeResult {
  * (unique by WhatsApp id) → 200. Processing happens later in the inbox worker. Nothing is stored unless
  * the signature is valid; a database failure answers 503 so that Meta delivers again.
  */
-export async function acceptWhatsAppWebhook(raw: Uint8Array, signature: string | null): Promise<IntakeResult> {
+export async function acceptWhatsAppWebhook(
+  raw: Uint8Array,
+  signature: string | null,
+): Promise<IntakeResult> {
   if (!signature) return { status: 401, reason: "missing X-Hub-Signature-256" };
 
   let json: unknown;
@@ -75,7 +78,10 @@ export async function acceptWhatsAppWebhook(raw: Uint8Array, signature: string |
           payload: item as unknown as Prisma.InputJsonValue,
         });
       } else {
-        logger.warn({ shop: account.shop, code: item.code, title: item.title }, "whatsapp webhook error item");
+        logger.warn(
+          { shop: account.shop, code: item.code, title: item.title },
+          "whatsapp webhook error item",
+        );
       }
     }
     const stored = await storeInboundEvents(events);
@@ -98,7 +104,9 @@ async function countUnknown(phoneNumberIds: string[]) {
 }
 
 /** Meta's GET handshake: 200 with the challenge when the verify token belongs to a connected account. */
-export async function verifyWebhookSubscription(params: URLSearchParams): Promise<{ status: 200 | 403; body: string }> {
+export async function verifyWebhookSubscription(
+  params: URLSearchParams,
+): Promise<{ status: 200 | 403; body: string }> {
   const mode = params.get("hub.mode");
   const token = params.get("hub.verify_token") ?? "";
   const challenge = params.get("hub.challenge") ?? "";

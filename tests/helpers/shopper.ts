@@ -6,7 +6,14 @@ import { sendOutboxBatch } from "~/services/outbox.server";
 import { runDueJobs } from "~/services/scheduler.server";
 import type { GraphApiFake } from "../mocks/graph-api";
 import { callRoute } from "./remix";
-import { buttonReply, inboundPayload, listReply, textMessage, whatsappWebhookRequest, type TestStore } from "./whatsapp";
+import {
+  buttonReply,
+  inboundPayload,
+  listReply,
+  textMessage,
+  whatsappWebhookRequest,
+  type TestStore,
+} from "./whatsapp";
 
 type Body = Record<string, unknown> & {
   type?: string;
@@ -35,8 +42,12 @@ export async function settle(): Promise<void> {
 /** Makes every pending retry, event and job due now. */
 export async function fastForward(): Promise<void> {
   const { raw } = database();
-  await raw.exec(`UPDATE "Message" SET "nextAttemptAt" = now() - interval '1 second' WHERE status = 'queued'`);
-  await raw.exec(`UPDATE "InboundEvent" SET "availableAt" = now() - interval '1 second' WHERE status = 'pending'`);
+  await raw.exec(
+    `UPDATE "Message" SET "nextAttemptAt" = now() - interval '1 second' WHERE status = 'queued'`,
+  );
+  await raw.exec(
+    `UPDATE "InboundEvent" SET "availableAt" = now() - interval '1 second' WHERE status = 'pending'`,
+  );
   await raw.exec(`UPDATE "ScheduledJob" SET "runAt" = now() - interval '1 second' WHERE status = 'pending'`);
 }
 
@@ -50,9 +61,12 @@ export function textOfBody(body: Body): string {
 }
 
 export function choicesOf(body: Body): { id: string; title: string; kind: "button" | "row" }[] {
-  const buttons = body.interactive?.action.buttons?.map((b) => ({ ...b.reply, kind: "button" as const })) ?? [];
+  const buttons =
+    body.interactive?.action.buttons?.map((b) => ({ ...b.reply, kind: "button" as const })) ?? [];
   const rows =
-    body.interactive?.action.sections?.flatMap((s) => s.rows.map((r) => ({ id: r.id, title: r.title, kind: "row" as const }))) ?? [];
+    body.interactive?.action.sections?.flatMap((s) =>
+      s.rows.map((r) => ({ id: r.id, title: r.title, kind: "row" as const })),
+    ) ?? [];
   return [...buttons, ...rows];
 }
 
@@ -69,7 +83,10 @@ export class Shopper {
   private async send(message: Record<string, unknown>): Promise<Body[]> {
     const response = await callRoute(
       action,
-      whatsappWebhookRequest(inboundPayload(this.store.phoneNumberId, this.waId, message, { name: this.name }), this.store.appSecret),
+      whatsappWebhookRequest(
+        inboundPayload(this.store.phoneNumberId, this.waId, message, { name: this.name }),
+        this.store.appSecret,
+      ),
     );
     expect(response.status).toBe(200);
     await settle();
@@ -94,14 +111,23 @@ export class Shopper {
 
   /** Taps the choice (button or list row) of the latest message that has one matching `match`. */
   async tap(match: RegExp | ((c: { id: string; title: string }) => boolean)): Promise<Body[]> {
-    const test = typeof match === "function" ? match : (c: { id: string; title: string }) => match.test(c.id) || match.test(c.title);
+    const test =
+      typeof match === "function"
+        ? match
+        : (c: { id: string; title: string }) => match.test(c.id) || match.test(c.title);
     const bodies = this.all();
     for (let i = bodies.length - 1; i >= 0; i--) {
       const choice = choicesOf(bodies[i]).find(test);
       if (choice) {
-        return this.send(choice.kind === "button" ? buttonReply(choice.id, choice.title) : listReply(choice.id, choice.title));
+        return this.send(
+          choice.kind === "button"
+            ? buttonReply(choice.id, choice.title)
+            : listReply(choice.id, choice.title),
+        );
       }
     }
-    throw new Error(`no choice matching ${match} in:\n${bodies.map((b) => JSON.stringify(choicesOf(b))).join("\n")}`);
+    throw new Error(
+      `no choice matching ${match} in:\n${bodies.map((b) => JSON.stringify(choicesOf(b))).join("\n")}`,
+    );
   }
 }

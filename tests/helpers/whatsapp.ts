@@ -13,7 +13,9 @@ export function whatsappFixtureNames(): string[] {
 }
 
 export function whatsappFixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(WHATSAPP_FIXTURES, name.endsWith(".json") ? name : `${name}.json`), "utf8"));
+  return JSON.parse(
+    readFileSync(path.join(WHATSAPP_FIXTURES, name.endsWith(".json") ? name : `${name}.json`), "utf8"),
+  );
 }
 
 export interface TestStore {
@@ -26,7 +28,9 @@ export interface TestStore {
 }
 
 /** A shop with a connected WhatsApp number and an offline Shopify session. */
-export async function seedStore(overrides: Partial<TestStore> & { name?: string; currencyCode?: string } = {}): Promise<TestStore> {
+export async function seedStore(
+  overrides: Partial<TestStore> & { name?: string; currencyCode?: string } = {},
+): Promise<TestStore> {
   const store = {
     shop: overrides.shop ?? "test-shop.myshopify.com",
     phoneNumberId: overrides.phoneNumberId ?? "106540352242922",
@@ -34,7 +38,10 @@ export async function seedStore(overrides: Partial<TestStore> & { name?: string;
     accessToken: overrides.accessToken ?? "EAAGtest-access-token",
     verifyToken: overrides.verifyToken ?? `verify-${randomUUID()}`,
   };
-  await ensureShop(store.shop, { name: overrides.name ?? "Test Shop", currencyCode: overrides.currencyCode ?? "SAR" });
+  await ensureShop(store.shop, {
+    name: overrides.name ?? "Test Shop",
+    currencyCode: overrides.currencyCode ?? "SAR",
+  });
   const account = await upsertAccount(store.shop, {
     phoneNumberId: store.phoneNumberId,
     wabaId: "419561257915477",
@@ -44,7 +51,14 @@ export async function seedStore(overrides: Partial<TestStore> & { name?: string;
   });
   await db().session.upsert({
     where: { id: `offline_${store.shop}` },
-    create: { id: `offline_${store.shop}`, shop: store.shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "read_products,write_draft_orders,read_orders,read_customers,read_fulfillments" },
+    create: {
+      id: `offline_${store.shop}`,
+      shop: store.shop,
+      state: "",
+      isOnline: false,
+      accessToken: "shpat_test",
+      scope: "read_products,write_draft_orders,read_orders,read_customers,read_fulfillments",
+    },
     update: {},
   });
   return { ...store, accountId: account.id };
@@ -97,7 +111,13 @@ export const listReply = (id: string, title: string) => ({
   interactive: { type: "list_reply", list_reply: { id, title } },
 });
 
-export function statusPayload(phoneNumberId: string, wamid: string, status: string, recipient: string, extra: Record<string, unknown> = {}) {
+export function statusPayload(
+  phoneNumberId: string,
+  wamid: string,
+  status: string,
+  recipient: string,
+  extra: Record<string, unknown> = {},
+) {
   return {
     object: "whatsapp_business_account",
     entry: [
@@ -109,7 +129,15 @@ export function statusPayload(phoneNumberId: string, wamid: string, status: stri
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "15550783881", phone_number_id: phoneNumberId },
-              statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...extra }],
+              statuses: [
+                {
+                  id: wamid,
+                  status,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  recipient_id: recipient,
+                  ...extra,
+                },
+              ],
             },
           },
         ],
@@ -119,7 +147,11 @@ export function statusPayload(phoneNumberId: string, wamid: string, status: stri
 }
 
 /** A signed POST to /webhooks/whatsapp, exactly as Meta sends it. */
-export function whatsappWebhookRequest(payload: unknown, secret: string | null, options: { signature?: string } = {}): Request {
+export function whatsappWebhookRequest(
+  payload: unknown,
+  secret: string | null,
+  options: { signature?: string } = {},
+): Request {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   const signature = options.signature ?? (secret ? signBody(body, secret) : undefined);

@@ -15,26 +15,74 @@ export type GraphFault = "500" | "429" | "130429" | "131056" | "131026" | "13104
 
 export interface GraphFakeOptions {
   baseUrl?: string;
-  phoneNumbers?: Record<string, { displayPhoneNumber: string; verifiedName: string; qualityRating?: string; accessToken?: string }>;
+  phoneNumbers?: Record<
+    string,
+    { displayPhoneNumber: string; verifiedName: string; qualityRating?: string; accessToken?: string }
+  >;
   templates?: { name: string; language: string; status: string; category?: string; components: unknown[] }[];
 }
 
 function faultResponse(fault: GraphFault) {
   switch (fault) {
     case "500":
-      return HttpResponse.json({ error: { message: "An unknown error occurred", type: "OAuthException", code: 1, is_transient: true } }, { status: 500 });
+      return HttpResponse.json(
+        {
+          error: {
+            message: "An unknown error occurred",
+            type: "OAuthException",
+            code: 1,
+            is_transient: true,
+          },
+        },
+        { status: 500 },
+      );
     case "429":
-      return HttpResponse.json({ error: { message: "Too many calls", code: 4 } }, { status: 429, headers: { "Retry-After": "1" } });
+      return HttpResponse.json(
+        { error: { message: "Too many calls", code: 4 } },
+        { status: 429, headers: { "Retry-After": "1" } },
+      );
     case "130429":
-      return HttpResponse.json({ error: { message: "(#130429) Rate limit hit", code: 130429, type: "OAuthException" } }, { status: 400 });
+      return HttpResponse.json(
+        { error: { message: "(#130429) Rate limit hit", code: 130429, type: "OAuthException" } },
+        { status: 400 },
+      );
     case "131056":
-      return HttpResponse.json({ error: { message: "(#131056) (Business Account, Consumer Account) pair rate limit hit", code: 131056 } }, { status: 400 });
+      return HttpResponse.json(
+        {
+          error: {
+            message: "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+            code: 131056,
+          },
+        },
+        { status: 400 },
+      );
     case "131026":
-      return HttpResponse.json({ error: { message: "Message undeliverable", code: 131026, error_data: { details: "Receiver is incapable of receiving this message" } } }, { status: 400 });
+      return HttpResponse.json(
+        {
+          error: {
+            message: "Message undeliverable",
+            code: 131026,
+            error_data: { details: "Receiver is incapable of receiving this message" },
+          },
+        },
+        { status: 400 },
+      );
     case "131047":
-      return HttpResponse.json({ error: { message: "Re-engagement message", code: 131047, error_data: { details: "More than 24 hours have passed since the recipient last replied" } } }, { status: 400 });
+      return HttpResponse.json(
+        {
+          error: {
+            message: "Re-engagement message",
+            code: 131047,
+            error_data: { details: "More than 24 hours have passed since the recipient last replied" },
+          },
+        },
+        { status: 400 },
+      );
     case "190":
-      return HttpResponse.json({ error: { message: "Error validating access token", type: "OAuthException", code: 190 } }, { status: 401 });
+      return HttpResponse.json(
+        { error: { message: "Error validating access token", type: "OAuthException", code: 190 } },
+        { status: 401 },
+      );
     case "network":
       return HttpResponse.error();
   }
@@ -63,7 +111,11 @@ export function createGraphApiFake(options: GraphFakeOptions = {}) {
         reads.push({ phoneNumberId: String(params.phoneNumberId), body, at: Date.now() });
         return HttpResponse.json({ success: true });
       }
-      const fault = queuedFaults.shift() ?? (failureRate > 0 && random() < failureRate ? failureKinds[Math.floor(random() * failureKinds.length)] : undefined);
+      const fault =
+        queuedFaults.shift() ??
+        (failureRate > 0 && random() < failureRate
+          ? failureKinds[Math.floor(random() * failureKinds.length)]
+          : undefined);
       if (fault) return faultResponse(fault);
       sent.push({ phoneNumberId: String(params.phoneNumberId), body, at: Date.now() });
       counter++;
@@ -76,15 +128,20 @@ export function createGraphApiFake(options: GraphFakeOptions = {}) {
     http.get(`${base}/:version/:wabaId/message_templates`, () =>
       HttpResponse.json({ data: options.templates ?? [], paging: { cursors: { before: "a", after: "b" } } }),
     ),
-    http.get(`${base}/media-download/:mediaId`, ({ params }) =>
-      new HttpResponse(`fake-bytes-of-${String(params.mediaId)}`, { headers: { "Content-Type": "image/jpeg" } }),
+    http.get(
+      `${base}/media-download/:mediaId`,
+      ({ params }) =>
+        new HttpResponse(`fake-bytes-of-${String(params.mediaId)}`, {
+          headers: { "Content-Type": "image/jpeg" },
+        }),
     ),
     http.get(`${base}/:version/:id`, ({ params, request }) => {
       const id = String(params.id);
       const phone = phoneNumbers[id];
       if (phone) {
         const expected = phone.accessToken;
-        if (expected && request.headers.get("authorization") !== `Bearer ${expected}`) return faultResponse("190");
+        if (expected && request.headers.get("authorization") !== `Bearer ${expected}`)
+          return faultResponse("190");
         return HttpResponse.json({
           id,
           display_phone_number: phone.displayPhoneNumber,
@@ -118,7 +175,15 @@ export function createGraphApiFake(options: GraphFakeOptions = {}) {
     setLatency(ms: number) {
       latencyMs = ms;
     },
-    addPhoneNumber(id: string, info: { displayPhoneNumber: string; verifiedName: string; qualityRating?: string; accessToken?: string }) {
+    addPhoneNumber(
+      id: string,
+      info: {
+        displayPhoneNumber: string;
+        verifiedName: string;
+        qualityRating?: string;
+        accessToken?: string;
+      },
+    ) {
       phoneNumbers[id] = info;
     },
     get attempts() {

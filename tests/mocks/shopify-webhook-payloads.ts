@@ -26,7 +26,13 @@ export function orderWebhookPayload(store: DemoShopifyStore, order: DemoOrder): 
     note: order.note,
     note_attributes: order.customAttributes.map((a) => ({ name: a.key, value: a.value })),
     customer: customer
-      ? { id: Number(customer.id.replace(/\D/g, "")) || customer.id, first_name: customer.firstName, last_name: customer.lastName, phone: customer.phone, email: customer.email }
+      ? {
+          id: Number(customer.id.replace(/\D/g, "")) || customer.id,
+          first_name: customer.firstName,
+          last_name: customer.lastName,
+          phone: customer.phone,
+          email: customer.email,
+        }
       : null,
     shipping_address: order.shippingPhone ? { phone: order.shippingPhone } : null,
     billing_address: null,

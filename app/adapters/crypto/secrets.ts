@@ -25,7 +25,8 @@ export function parseKeyRing(spec: string): KeyRing {
     .filter(Boolean)
     .map((entry, index) => {
       const colon = entry.indexOf(":");
-      const [id, b64] = colon > 0 ? [entry.slice(0, colon), entry.slice(colon + 1)] : [`k${index + 1}`, entry];
+      const [id, b64] =
+        colon > 0 ? [entry.slice(0, colon), entry.slice(colon + 1)] : [`k${index + 1}`, entry];
       if (!/^[A-Za-z0-9_-]{1,16}$/.test(id)) throw new SecretError(`ENCRYPTION_KEY: bad key id "${id}"`);
       const key = Buffer.from(b64, "base64");
       if (key.length !== 32) {
@@ -43,7 +44,13 @@ export function seal(plaintext: string, ring: KeyRing): string {
   cipher.setAAD(Buffer.from(`hala:${ring.primary.id}`));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return ["v1", ring.primary.id, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(":");
+  return [
+    "v1",
+    ring.primary.id,
+    iv.toString("base64url"),
+    tag.toString("base64url"),
+    ciphertext.toString("base64url"),
+  ].join(":");
 }
 
 export function open(sealed: string, ring: KeyRing): string {
@@ -56,7 +63,9 @@ export function open(sealed: string, ring: KeyRing): string {
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(ivB64, "base64url"));
     decipher.setAAD(Buffer.from(`hala:${keyId}`));
     decipher.setAuthTag(Buffer.from(tagB64, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(ctB64, "base64url")), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(ctB64, "base64url")), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     throw new SecretError("secret could not be decrypted (wrong key or tampered data)");
   }

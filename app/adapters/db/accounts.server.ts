@@ -39,7 +39,10 @@ export async function getAccountForShop(shop: string): Promise<WhatsAppAccount |
   return db().whatsAppAccount.findFirst({ where: { shop }, orderBy: { createdAt: "asc" } });
 }
 
-export async function getAccountCredentials(shop: string, accountId: string): Promise<AccountCredentials | null> {
+export async function getAccountCredentials(
+  shop: string,
+  accountId: string,
+): Promise<AccountCredentials | null> {
   const row = await db().whatsAppAccount.findFirst({ where: { shop, id: accountId } });
   return row ? credentialsOf(row) : null;
 }

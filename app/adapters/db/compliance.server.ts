@@ -14,7 +14,10 @@ export function phoneDigits(phone: string | null | undefined): string | null {
   return digits.length >= 7 ? digits : null;
 }
 
-export async function findCustomerContacts(shop: string, ref: CustomerRef): Promise<{ id: string; waId: string }[]> {
+export async function findCustomerContacts(
+  shop: string,
+  ref: CustomerRef,
+): Promise<{ id: string; waId: string }[]> {
   const digits = phoneDigits(ref.phone);
   const or: object[] = [];
   if (ref.customerId) or.push({ shopifyCustomerId: ref.customerId });
@@ -25,7 +28,10 @@ export async function findCustomerContacts(shop: string, ref: CustomerRef): Prom
 }
 
 /** customers/redact: the customer's contact, conversation, messages, feedback, checkouts and attributions. */
-export async function redactCustomer(shop: string, ref: CustomerRef): Promise<{ contacts: number; messages: number }> {
+export async function redactCustomer(
+  shop: string,
+  ref: CustomerRef,
+): Promise<{ contacts: number; messages: number }> {
   const contacts = await findCustomerContacts(shop, ref);
   const contactIds = contacts.map((c) => c.id);
   const waIds = contacts.map((c) => c.waId);

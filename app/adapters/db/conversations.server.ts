@@ -6,7 +6,12 @@ type Tx = Prisma.TransactionClient;
 /** The contact and its conversation, created on first contact. */
 export async function ensureContactAndConversation(
   shop: string,
-  input: { waId: string; name?: string | null; accountId?: string | null; initialState: Prisma.InputJsonValue },
+  input: {
+    waId: string;
+    name?: string | null;
+    accountId?: string | null;
+    initialState: Prisma.InputJsonValue;
+  },
 ): Promise<{ contact: Contact; conversation: Conversation }> {
   const prisma = db();
   const contact = await prisma.contact.upsert({
@@ -35,7 +40,12 @@ export async function getContactByWaId(shop: string, waId: string) {
 }
 
 /** Records an inbound message's effect on the contact and conversation (24-hour window, unread count). */
-export async function touchInbound(shop: string, ids: { contactId: string; conversationId: string }, at: Date, tx: Tx = db()) {
+export async function touchInbound(
+  shop: string,
+  ids: { contactId: string; conversationId: string },
+  at: Date,
+  tx: Tx = db(),
+) {
   await tx.contact.updateMany({ where: { shop, id: ids.contactId }, data: { lastInboundAt: at } });
   await tx.conversation.updateMany({
     where: { shop, id: ids.conversationId },
@@ -63,7 +73,13 @@ export async function setConversationStatus(
 export async function setContactFlags(
   shop: string,
   contactId: string,
-  data: { blocked?: boolean; botEnabled?: boolean; optedOut?: boolean; language?: string; shopifyCustomerId?: string },
+  data: {
+    blocked?: boolean;
+    botEnabled?: boolean;
+    optedOut?: boolean;
+    language?: string;
+    shopifyCustomerId?: string;
+  },
 ): Promise<number> {
   return (await db().contact.updateMany({ where: { shop, id: contactId }, data })).count;
 }

@@ -6,7 +6,10 @@ import { Prisma } from "@prisma/client";
  */
 export function isUniqueViolation(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return true;
-  const e = error as { code?: unknown; cause?: { code?: unknown; originalCode?: unknown; kind?: unknown } } | null;
+  const e = error as {
+    code?: unknown;
+    cause?: { code?: unknown; originalCode?: unknown; kind?: unknown };
+  } | null;
   return (
     e?.code === "23505" ||
     e?.cause?.code === "23505" ||
@@ -17,7 +20,10 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** True when the database could not be reached (connection refused, reset, pool timeout, shut down). */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const text = String((error as { message?: string })?.message ?? error) + " " + String((error as { code?: string })?.code ?? "");
+  const text =
+    String((error as { message?: string })?.message ?? error) +
+    " " +
+    String((error as { code?: string })?.code ?? "");
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection|Can't reach database|P1001|P1017|57P01|57P03|08006|08001|08003|PGlite is closed/i.test(
     text,
   );

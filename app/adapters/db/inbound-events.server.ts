@@ -73,7 +73,11 @@ export async function failInboundEvent(
     where: { shop, id },
     data: options.final
       ? { status: "failed", lastError: error.slice(0, 1000), lockedUntil: null, processedAt: new Date() }
-      : { lastError: error.slice(0, 1000), lockedUntil: null, availableAt: new Date(Date.now() + options.delayMs) },
+      : {
+          lastError: error.slice(0, 1000),
+          lockedUntil: null,
+          availableAt: new Date(Date.now() + options.delayMs),
+        },
   });
 }
 

@@ -30,10 +30,18 @@ export async function claimDueJobs(limit: number, leaseMs: number): Promise<Sche
     [limit, String(leaseMs)],
   );
   if (rows.length === 0) return [];
-  return db().scheduledJob.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { runAt: "asc" } });
+  return db().scheduledJob.findMany({
+    where: { id: { in: rows.map((r) => r.id) } },
+    orderBy: { runAt: "asc" },
+  });
 }
 
-export async function finishJob(shop: string, id: string, status: "done" | "skipped", note?: string): Promise<void> {
+export async function finishJob(
+  shop: string,
+  id: string,
+  status: "done" | "skipped",
+  note?: string,
+): Promise<void> {
   await db().scheduledJob.updateMany({
     where: { shop, id },
     data: { status, doneAt: new Date(), lockedUntil: null, lastError: note ?? null },
@@ -50,5 +58,8 @@ export async function retryJob(shop: string, id: string, error: string, at: Date
 }
 
 export async function listJobs(shop: string, kind?: string) {
-  return db().scheduledJob.findMany({ where: { shop, ...(kind ? { kind } : {}) }, orderBy: { runAt: "asc" } });
+  return db().scheduledJob.findMany({
+    where: { shop, ...(kind ? { kind } : {}) },
+    orderBy: { runAt: "asc" },
+  });
 }

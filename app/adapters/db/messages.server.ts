@@ -15,7 +15,11 @@ export interface InboundMessageInput {
 }
 
 /** Stores a shopper's message; false when it was stored before (a reprocessed event). */
-export async function recordInboundMessage(shop: string, input: InboundMessageInput, tx: Tx = db()): Promise<boolean> {
+export async function recordInboundMessage(
+  shop: string,
+  input: InboundMessageInput,
+  tx: Tx = db(),
+): Promise<boolean> {
   try {
     await tx.message.create({
       data: { shop, ...input, direction: "in", author: "shopper", status: "received" },
@@ -45,7 +49,11 @@ export interface OutboundMessageInput {
 }
 
 /** Queues replies (the outbox). Rows with a known idempotency key are skipped. */
-export async function queueOutboundMessages(shop: string, messages: OutboundMessageInput[], tx: Tx = db()): Promise<number> {
+export async function queueOutboundMessages(
+  shop: string,
+  messages: OutboundMessageInput[],
+  tx: Tx = db(),
+): Promise<number> {
   if (messages.length === 0) return 0;
   const now = Date.now();
   const result = await tx.message.createMany({
@@ -91,7 +99,10 @@ export async function claimOutboundMessages(limit: number, leaseMs: number): Pro
     [limit, String(leaseMs)],
   );
   if (rows.length === 0) return [];
-  return db().message.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { createdAt: "asc" } });
+  return db().message.findMany({
+    where: { id: { in: rows.map((r) => r.id) } },
+    orderBy: { createdAt: "asc" },
+  });
 }
 
 export async function markOutboundSent(shop: string, id: string, wamid: string, at: Date): Promise<void> {
@@ -114,12 +125,23 @@ export async function rescheduleOutbound(
   await db().message.updateMany({
     where: { shop, id },
     data: error
-      ? { status: "queued", nextAttemptAt: at, lockedUntil: null, errorCode: error.code ?? null, errorTitle: error.title }
+      ? {
+          status: "queued",
+          nextAttemptAt: at,
+          lockedUntil: null,
+          errorCode: error.code ?? null,
+          errorTitle: error.title,
+        }
       : { status: "queued", nextAttemptAt: at, lockedUntil: null, attempts: { decrement: 1 } },
   });
 }
 
-export async function markOutboundFailed(shop: string, id: string, error: { code?: number | null; title: string }, at: Date) {
+export async function markOutboundFailed(
+  shop: string,
+  id: string,
+  error: { code?: number | null; title: string },
+  at: Date,
+) {
   await db().message.updateMany({
     where: { shop, id },
     data: {
@@ -146,13 +168,21 @@ export async function applyMessageStatus(
   at: Date,
   error?: { code?: number; title?: string },
 ): Promise<"applied" | "stale" | "unknown"> {
-  const message = await db().message.findFirst({ where: { shop, wamid }, select: { id: true, status: true } });
+  const message = await db().message.findFirst({
+    where: { shop, wamid },
+    select: { id: true, status: true },
+  });
   if (!message) return "unknown";
   if (status === "failed") {
     if ((STATUS_RANK[message.status] ?? 9) > STATUS_RANK.sent) return "stale";
     await db().message.updateMany({
       where: { shop, id: message.id, status: { in: ["queued", "sending", "sent"] } },
-      data: { status: "failed", failedAt: at, errorCode: error?.code ?? null, errorTitle: error?.title ?? "failed" },
+      data: {
+        status: "failed",
+        failedAt: at,
+        errorCode: error?.code ?? null,
+        errorTitle: error?.title ?? "failed",
+      },
     });
     return "applied";
   }
@@ -170,7 +200,10 @@ export async function applyMessageStatus(
   if (updated.count === 0) {
     // Still record the timestamp of a late "delivered" after "read".
     if (status === "delivered") {
-      await db().message.updateMany({ where: { shop, id: message.id, deliveredAt: null }, data: { deliveredAt: at } });
+      await db().message.updateMany({
+        where: { shop, id: message.id, deliveredAt: null },
+        data: { deliveredAt: at },
+      });
     }
     return "stale";
   }

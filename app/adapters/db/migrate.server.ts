@@ -16,9 +16,14 @@ export interface MigrationResult {
   skipped: string[];
 }
 
-export async function listMigrations(dir: string): Promise<{ name: string; sql: string; checksum: string }[]> {
+export async function listMigrations(
+  dir: string,
+): Promise<{ name: string; sql: string; checksum: string }[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -36,9 +41,9 @@ export async function migrate(raw: RawDb, dir = path.resolve("prisma/migrations"
       "applied_at" TIMESTAMPTZ NOT NULL DEFAULT now()
     )`);
     const done = new Map(
-      (await raw.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM "_hala_migrations"`)).map(
-        (r) => [r.name, r.checksum],
-      ),
+      (
+        await raw.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM "_hala_migrations"`)
+      ).map((r) => [r.name, r.checksum]),
     );
     const result: MigrationResult = { applied: [], skipped: [] };
     for (const m of migrations) {

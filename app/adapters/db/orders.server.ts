@@ -26,7 +26,10 @@ export async function getOrderAttribution(shop: string, orderId: string) {
 }
 
 export async function markOrderFulfilled(shop: string, orderId: string, at: Date): Promise<void> {
-  await db().orderAttribution.updateMany({ where: { shop, orderId, fulfilledAt: null }, data: { fulfilledAt: at } });
+  await db().orderAttribution.updateMany({
+    where: { shop, orderId, fulfilledAt: null },
+    data: { fulfilledAt: at },
+  });
 }
 
 export async function recordCheckout(

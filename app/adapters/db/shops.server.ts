@@ -2,7 +2,10 @@ import type { Prisma, Shop } from "@prisma/client";
 import { db } from "~/db.server";
 
 /** Creates the shop's row on first install (or reinstall), keeping existing settings. */
-export async function ensureShop(shop: string, data: { name?: string; currencyCode?: string } = {}): Promise<Shop> {
+export async function ensureShop(
+  shop: string,
+  data: { name?: string; currencyCode?: string } = {},
+): Promise<Shop> {
   return db().shop.upsert({
     where: { shop },
     create: { shop, ...data },

@@ -46,6 +46,12 @@ import * as views from "./views";
 export interface TransitionResult {
   state: ConversationState;
   effects: Effect[];
+  /**
+   * Set when the input was free text no rule matched (not a keyword, number, choice title or quantity). The
+   * effects still hold the engine's own answer (the hint and the current choices); the service may replace it
+   * with a better one (the shop's AI assistant). Absent otherwise.
+   */
+  unmatched?: { text: string };
 }
 
 /** Hash of the cart's variants, quantities and prices: a checkout link is reused only for the same cart. */
@@ -134,6 +140,7 @@ const INBOUND_TYPES = new Set<string>([
 class Turn {
   s: ConversationState;
   readonly effects: Effect[] = [];
+  unmatchedText: string | null = null;
 
   constructor(
     state: ConversationState,
@@ -216,6 +223,12 @@ class Turn {
     this.resend(note + extra);
   }
 
+  /** Free text no rule matched: the hint (the engine's answer), and `unmatched` on the result for the service. */
+  private unmatched(text: string, note?: string) {
+    this.unmatchedText = text;
+    this.hint(note);
+  }
+
   private stale() {
     this.hint(t(this.lang, "hint.stale"));
   }
@@ -268,7 +281,11 @@ class Turn {
     if (idle) {
       this.softReset();
       // Coming back after a long pause with something we can't place: just greet with the menu.
-      if (event.type === "text" && !parseCommand(event.text ?? "")) return this.showMenu();
+      if (event.type === "text" && !parseCommand(event.text ?? "")) {
+        const text = cleanInline(String(event.text ?? "")).slice(0, 1000);
+        if (/\p{L}/u.test(text)) this.unmatchedText = text;
+        return this.showMenu();
+      }
     }
 
     switch (event.type) {
@@ -306,6 +323,11 @@ class Turn {
     if (step === "searching") return this.runSearch(text);
 
     const digits = normalizeDigits(text).replace(/[.)\s]+$/, "");
+    // Words where a quantity is expected ("is it cotton?") are free text the rules do not understand.
+    const words = /\p{L}/u.test(text);
+    const editing =
+      step === "cart_quantity" && this.s.cart.some((l) => l.variantId === this.s.editingVariantId);
+    if (words && (step === "quantity" || editing)) return this.unmatched(text, t(this.lang, "qty.invalid"));
     if (step === "quantity") return this.typedQuantity(digits);
     if (step === "cart_quantity") return this.typedCartQuantity(digits);
     if (/^\d{1,4}$/.test(digits)) return this.pickNumber(Number(digits));
@@ -318,7 +340,7 @@ class Turn {
     const action = match ? parseAction(match.id) : null;
     if (match && action) return this.act(action, views.rowLabel(match.title));
 
-    return this.hint();
+    return this.unmatched(text);
   }
 
   private pickNumber(n: number) {
@@ -919,7 +941,9 @@ class Turn {
   }
 
   result(): TransitionResult {
-    return { state: this.s, effects: this.effects };
+    const result: TransitionResult = { state: this.s, effects: this.effects };
+    if (this.unmatchedText && this.s.mode === "bot") result.unmatched = { text: this.unmatchedText };
+    return result;
   }
 }
 
