@@ -259,3 +259,23 @@ export const ORDER_BY_ID = `#graphql
   }
   ${ORDER_SUMMARY_FIELDS}
 `;
+
+// ---------------------------------------------------------------------------------------------
+// Storefront button
+// ---------------------------------------------------------------------------------------------
+
+/** The app installation, owner of the app-data metafields the theme app extension reads (`app.metafields`). */
+export const CURRENT_APP_INSTALLATION = `#graphql
+  query HalaCurrentAppInstallation {
+    currentAppInstallation { id }
+  }
+`;
+
+export const METAFIELDS_SET = `#graphql
+  mutation HalaMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace }
+      userErrors { field message }
+    }
+  }
+`;
