@@ -66,13 +66,8 @@ export async function seedStore(
 
 let wamidCounter = 0;
 
-/** A Meta-shaped inbound text (or any message object) for a phone number. */
-export function inboundPayload(
-  phoneNumberId: string,
-  waId: string,
-  message: Record<string, unknown>,
-  options: { name?: string; wamid?: string; timestamp?: number } = {},
-) {
+/** Meta's webhook envelope around one change value of a phone number. */
+export function webhookEnvelope(phoneNumberId: string, value: Record<string, unknown>) {
   return {
     object: "whatsapp_business_account",
     entry: [
@@ -84,21 +79,33 @@ export function inboundPayload(
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "15550783881", phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: options.name ?? "Test Shopper" }, wa_id: waId }],
-              messages: [
-                {
-                  from: waId,
-                  id: options.wamid ?? `wamid.TEST${Date.now()}${++wamidCounter}`,
-                  timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
-                  ...message,
-                },
-              ],
+              ...value,
             },
           },
         ],
       },
     ],
   };
+}
+
+/** A Meta-shaped inbound text (or any message object) for a phone number. */
+export function inboundPayload(
+  phoneNumberId: string,
+  waId: string,
+  message: Record<string, unknown>,
+  options: { name?: string; wamid?: string; timestamp?: number } = {},
+) {
+  return webhookEnvelope(phoneNumberId, {
+    contacts: [{ profile: { name: options.name ?? "Test Shopper" }, wa_id: waId }],
+    messages: [
+      {
+        from: waId,
+        id: options.wamid ?? `wamid.TEST${Date.now()}${++wamidCounter}`,
+        timestamp: String(options.timestamp ?? Math.floor(Date.now() / 1000)),
+        ...message,
+      },
+    ],
+  });
 }
 
 export const textMessage = (body: string) => ({ type: "text", text: { body } });
@@ -118,32 +125,9 @@ export function statusPayload(
   recipient: string,
   extra: Record<string, unknown> = {},
 ) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "419561257915477",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: phoneNumberId },
-              statuses: [
-                {
-                  id: wamid,
-                  status,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  recipient_id: recipient,
-                  ...extra,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return webhookEnvelope(phoneNumberId, {
+    statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...extra }],
+  });
 }
 
 /** A signed POST to /webhooks/whatsapp, exactly as Meta sends it. */

@@ -1,5 +1,6 @@
 import type { InboundEvent, Prisma } from "@prisma/client";
-import { database, db } from "~/db.server";
+import { db } from "~/db.server";
+import { claimRows } from "./claim.server";
 
 export interface NewInboundEvent {
   shop: string;
@@ -26,27 +27,19 @@ export async function storeInboundEvents(events: NewInboundEvent[]): Promise<num
  * hold. The lease (`lockedUntil`) makes a crashed worker's rows claimable again.
  */
 export async function claimInboundEvents(limit: number, leaseMs: number): Promise<InboundEvent[]> {
-  const rows = await database().raw.query<{ id: string }>(
-    `WITH candidates AS (
-       SELECT e.id FROM "InboundEvent" e
-       WHERE e.status = 'pending'
-         AND e."availableAt" <= now()
-         AND (e."lockedUntil" IS NULL OR e."lockedUntil" < now())
-         AND NOT EXISTS (
-           SELECT 1 FROM "InboundEvent" p
-           WHERE p.shop = e.shop AND p."waId" = e."waId" AND p.status = 'pending' AND p.seq < e.seq
-         )
-       ORDER BY e.seq
-       LIMIT $1
-       FOR UPDATE SKIP LOCKED
-     )
-     UPDATE "InboundEvent" SET "lockedUntil" = now() + ($2 || ' milliseconds')::interval, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM candidates)
-     RETURNING id`,
-    [limit, String(leaseMs)],
-  );
-  if (rows.length === 0) return [];
-  const events = await db().inboundEvent.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+  const ids = await claimRows({
+    table: '"InboundEvent"',
+    due: `t.status = 'pending' AND t."availableAt" <= now()
+      AND NOT EXISTS (
+        SELECT 1 FROM "InboundEvent" p
+        WHERE p.shop = t.shop AND p."waId" = t."waId" AND p.status = 'pending' AND p.seq < t.seq
+      )`,
+    orderBy: "t.seq",
+    limit,
+    leaseMs,
+  });
+  if (ids.length === 0) return [];
+  const events = await db().inboundEvent.findMany({ where: { id: { in: ids } } });
   return events.sort((a, b) => (a.seq < b.seq ? -1 : 1));
 }
 

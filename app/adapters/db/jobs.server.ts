@@ -1,5 +1,6 @@
 import type { Prisma, ScheduledJob } from "@prisma/client";
-import { database, db } from "~/db.server";
+import { db } from "~/db.server";
+import { claimRows } from "./claim.server";
 
 export interface NewJob {
   kind: string;
@@ -16,24 +17,15 @@ export async function scheduleJob(shop: string, job: NewJob): Promise<boolean> {
 
 /** Claims due jobs; several instances can run this at once (each job runs once). */
 export async function claimDueJobs(limit: number, leaseMs: number): Promise<ScheduledJob[]> {
-  const rows = await database().raw.query<{ id: string }>(
-    `WITH due AS (
-       SELECT id FROM "ScheduledJob"
-       WHERE status = 'pending' AND "runAt" <= now() AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
-       ORDER BY "runAt"
-       LIMIT $1
-       FOR UPDATE SKIP LOCKED
-     )
-     UPDATE "ScheduledJob" SET "lockedUntil" = now() + ($2 || ' milliseconds')::interval, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM due)
-     RETURNING id`,
-    [limit, String(leaseMs)],
-  );
-  if (rows.length === 0) return [];
-  return db().scheduledJob.findMany({
-    where: { id: { in: rows.map((r) => r.id) } },
-    orderBy: { runAt: "asc" },
+  const ids = await claimRows({
+    table: '"ScheduledJob"',
+    due: `t.status = 'pending' AND t."runAt" <= now()`,
+    orderBy: `t."runAt"`,
+    limit,
+    leaseMs,
   });
+  if (ids.length === 0) return [];
+  return db().scheduledJob.findMany({ where: { id: { in: ids } }, orderBy: { runAt: "asc" } });
 }
 
 export async function finishJob(

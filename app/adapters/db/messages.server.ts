@@ -1,5 +1,6 @@
 import type { Message, Prisma } from "@prisma/client";
-import { database, db } from "~/db.server";
+import { db } from "~/db.server";
+import { claimRows } from "./claim.server";
 import { isUniqueViolation } from "./errors";
 
 type Tx = Prisma.TransactionClient;
@@ -76,33 +77,21 @@ export async function queueOutboundMessages(
  * shopper leave in order), skipping rows another sender holds.
  */
 export async function claimOutboundMessages(limit: number, leaseMs: number): Promise<Message[]> {
-  const rows = await database().raw.query<{ id: string }>(
-    `WITH candidates AS (
-       SELECT m.id FROM "Message" m
-       WHERE m.direction = 'out'
-         AND m.status IN ('queued', 'sending')
-         AND m."nextAttemptAt" <= now()
-         AND (m."lockedUntil" IS NULL OR m."lockedUntil" < now())
-         AND NOT EXISTS (
-           SELECT 1 FROM "Message" p
-           WHERE p."conversationId" = m."conversationId" AND p.direction = 'out'
-             AND p.status IN ('queued', 'sending') AND (p."createdAt", p.id) < (m."createdAt", m.id)
-         )
-       ORDER BY m."nextAttemptAt", m."createdAt"
-       LIMIT $1
-       FOR UPDATE SKIP LOCKED
-     )
-     UPDATE "Message" SET status = 'sending', "lockedUntil" = now() + ($2 || ' milliseconds')::interval,
-       attempts = attempts + 1
-     WHERE id IN (SELECT id FROM candidates)
-     RETURNING id`,
-    [limit, String(leaseMs)],
-  );
-  if (rows.length === 0) return [];
-  return db().message.findMany({
-    where: { id: { in: rows.map((r) => r.id) } },
-    orderBy: { createdAt: "asc" },
+  const ids = await claimRows({
+    table: '"Message"',
+    due: `t.direction = 'out' AND t.status IN ('queued', 'sending') AND t."nextAttemptAt" <= now()
+      AND NOT EXISTS (
+        SELECT 1 FROM "Message" p
+        WHERE p."conversationId" = t."conversationId" AND p.direction = 'out'
+          AND p.status IN ('queued', 'sending') AND (p."createdAt", p.id) < (t."createdAt", t.id)
+      )`,
+    orderBy: `t."nextAttemptAt", t."createdAt"`,
+    limit,
+    leaseMs,
+    set: "status = 'sending'",
   });
+  if (ids.length === 0) return [];
+  return db().message.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: "asc" } });
 }
 
 export async function markOutboundSent(shop: string, id: string, wamid: string, at: Date): Promise<void> {
