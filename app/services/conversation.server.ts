@@ -25,6 +25,7 @@ import { recordCheckout } from "~/adapters/db/orders.server";
 import { db } from "~/db.server";
 import { log } from "~/logger.server";
 import { answerDataRequest } from "./shopping-data.server";
+import { assistUnmatched } from "./ai.server"; // AI assistant hook (see processInboundMessage)
 import {
   commentSentiment,
   feedbackContext,
@@ -51,6 +52,8 @@ export interface TurnResult {
   language?: Language;
   /** Checkouts (draft orders) created during the turn, for the Checkout table (analytics). */
   checkouts: { draftOrderId: string; invoiceUrl: string; lines: CartLine[] }[];
+  /** Free text the rules did not match (the engine's `unmatched` flag); the AI assistant may answer it. */
+  unmatched?: string;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function runTurn(
   for (let step = 0; queue.length && step < MAX_STEPS; step++) {
     const next = transition(result.state, queue.shift()!, ctx);
     result.state = next.state;
+    if (next.unmatched) result.unmatched = next.unmatched.text;
     for (const effect of next.effects) {
       if (effect.type === "send") result.messages.push(effect.message);
       else if (effect.type === "handoff") result.handoff = effect.reason;
@@ -176,7 +180,14 @@ export async function processInboundMessage(
       }
       return answerDataRequest(client, request, { phone: item.waId, conversationId: conversation.id });
     };
-    turn = await runTurn(parseState(conversation.state), shoppingEvent, engineContext(shopRow, contact.name, now), answer);
+    const before = parseState(conversation.state);
+    const ctx = engineContext(shopRow, contact.name, now);
+    turn = await runTurn(before, shoppingEvent, ctx, answer);
+    // --- AI assistant (app/services/ai.server.ts): free text the rules did not match goes to the shop's
+    // assistant when it is enabled; on any failure (or when off) the rule engine's answer above stands.
+    if (turn.unmatched) {
+      turn = await assistUnmatched({ shop, conversationId: conversation.id, waId: item.waId, text: turn.unmatched, ctx, before, rule: turn, answer });
+    }
   }
   const replies = [...(feedbackTurn?.messages ?? []), ...(turn?.messages ?? [])];
   const handoff = !!turn?.handoff || !!feedbackTurn?.handoff;

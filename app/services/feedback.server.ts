@@ -25,6 +25,7 @@ import { db } from "~/db.server";
 import { log } from "~/logger.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
 import { withinServiceWindow } from "./outbox.server";
+import { aiSentiment } from "./ai.server";
 import { registerJobHandler, type JobOutcome } from "./scheduler.server";
 import { wake } from "./worker.server";
 
@@ -194,8 +195,13 @@ export function feedbackContext(
   };
 }
 
-/** Sentiment of a comment: the shop's LLM when configured (see the AI issue), else the built-in analyzer. */
-export async function commentSentiment(_shop: string, text: string): Promise<SentimentResultEvent> {
+/**
+ * Sentiment of a comment: the shop's model when its AI assistant is enabled (strict JSON, with the timeout), else —
+ * and on any failure of the model — the built-in analyzer.
+ */
+export async function commentSentiment(shop: string, text: string): Promise<SentimentResultEvent> {
+  const llm = await aiSentiment(shop, text).catch(() => null);
+  if (llm) return { type: "sentimentResult", label: llm.label, score: llm.score, source: "llm", text };
   const result = analyzeSentiment(text);
   return { type: "sentimentResult", label: result.label, score: result.score, source: "builtin", text };
 }
