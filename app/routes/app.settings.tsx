@@ -7,6 +7,7 @@ import { Directional } from "~/components/i18n";
 import { SettingsForm } from "~/components/settings/SettingsForm";
 import { AdminErrorBoundary } from "~/components/states";
 import { localeFromRequest } from "~/i18n/admin";
+import { adminClientFromGraphql } from "~/adapters/shopify/admin-client";
 import {
   fieldErrors,
   formFields,
@@ -21,7 +22,7 @@ import { authenticate } from "~/shopify.server";
 
 /** Settings: the WhatsApp connection (secrets write-only), the webhook, the bot, feedback, templates. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   return json({ locale: localeFromRequest(request), ...(await loadSettings(session.shop)) });
 };
 
@@ -30,7 +31,7 @@ const IntentSchema = z.object({
 });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const shop = session.shop;
   const fields = formFields(await request.formData());
   const parsed = IntentSchema.safeParse(fields);
@@ -48,7 +49,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         : json({ ok: false, intent, errors: result.errors }, { status: 422 });
     }
     case "testConnection": {
-      const result = await testConnection(shop);
+      const result = await testConnection(shop, adminClientFromGraphql(shop, admin.graphql));
       // Meta's refusal is an answer (200): the page shows it next to the button.
       return json({ intent, ...result }, { status: result.ok || result.reason === "graph" ? 200 : 409 });
     }

@@ -1,7 +1,7 @@
 import { Prisma, type InboundEvent as InboundEventRow } from "@prisma/client";
 import { ensureContactAndConversation, saveConversationState, touchInbound } from "~/adapters/db/conversations.server";
 import { completeInboundEvent } from "~/adapters/db/inbound-events.server";
-import { queueOutboundMessages, recordInboundMessage, type OutboundMessageInput } from "~/adapters/db/messages.server";
+import { queueOutboundMessages, recordInboundMessage } from "~/adapters/db/messages.server";
 import { ensureShop, getShop } from "~/adapters/db/shops.server";
 import { findAccountsByPhoneNumberIds } from "~/adapters/db/accounts.server";
 import type { AdminClient } from "~/adapters/shopify/admin-client";

@@ -15,6 +15,8 @@ import {
 import { openSecret } from "~/adapters/crypto/keyring.server";
 import { mask } from "~/adapters/crypto/secrets";
 import { getPhoneNumber } from "~/adapters/whatsapp/client.server";
+import type { AdminClient } from "~/adapters/shopify/admin-client";
+import { publishStorefrontPhone } from "~/adapters/shopify/storefront";
 import type { GraphErrorClass } from "~/adapters/whatsapp/graph-errors";
 import { env } from "~/env.server";
 import type { AdminMessageKey } from "~/i18n/admin";
@@ -321,8 +323,11 @@ export type TestConnectionResult =
   | { ok: false; reason: "not_connected" }
   | { ok: false; reason: "graph"; error: GraphErrorView };
 
-/** "Test connection": GET /{phone-number-id} with the stored token; stores the display name and quality. */
-export async function testConnection(shop: string): Promise<TestConnectionResult> {
+/**
+ * "Test connection": GET /{phone-number-id} with the stored token; stores the display name and quality,
+ * and publishes the number for the storefront button (app-data metafield) when an Admin client is given.
+ */
+export async function testConnection(shop: string, admin?: AdminClient): Promise<TestConnectionResult> {
   const account = await findShopAccount(shop);
   if (!account) return { ok: false, reason: "not_connected" };
   const result = await getPhoneNumber(credentialsOf(account));
@@ -341,6 +346,11 @@ export async function testConnection(shop: string): Promise<TestConnectionResult
     displayPhoneNumber: result.info.displayPhoneNumber ?? null,
   };
   await updateAccountProfile(shop, account.id, profile);
+  if (admin && profile.displayPhoneNumber) {
+    await publishStorefrontPhone(admin, profile.displayPhoneNumber).catch((error) =>
+      log({ shop }).warn({ err: error }, "could not publish the number for the storefront button"),
+    );
+  }
   return { ok: true, ...profile };
 }
 

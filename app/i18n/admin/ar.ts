@@ -5,6 +5,7 @@ export const ar: Record<AdminMessageKey, string> = {
   "nav.overview": "نظرة عامة",
   "nav.inbox": "صندوق الرسائل",
   "nav.feedback": "التقييمات",
+  "nav.assistant": "المساعد الذكي",
   "nav.settings": "الإعدادات",
 
   "common.save": "حفظ",

@@ -6,6 +6,7 @@ export const en = {
   "nav.overview": "Overview",
   "nav.inbox": "Inbox",
   "nav.feedback": "Feedback",
+  "nav.assistant": "AI assistant",
   "nav.settings": "Settings",
 
   "common.save": "Save",
