@@ -30,17 +30,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
 export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: string }): Database {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+      max: Number(process.env.DATABASE_POOL_MAX ?? 20),
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
     // A dropped connection must not crash the process: the next query reports the failure instead.
     pool.on("error", () => {});
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    // Workers' transactions wait for a connection rather than fail when webhooks hold the pool.
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
     const raw: RawDb = {
       kind: "postgres",
       async exec(sql) {
@@ -83,7 +86,7 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
     mkdirSync(dataDir, { recursive: true });
   }
   const pglite = new PGlite(dataDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
   let chain: Promise<unknown> = Promise.resolve();
   const raw: RawDb = {
     kind: "pglite",

@@ -52,11 +52,22 @@ async function processOne(row: InboundEventRow): Promise<void> {
   }
 }
 
+/** Events processed at once by one instance (each holds at most one database connection at a time). */
+const CONCURRENCY = Number(process.env.HALA_INBOX_CONCURRENCY ?? 8);
+
 /** Claims a batch (at most one event per contact, in arrival order) and processes it. */
-export async function processInboxBatch(limit = 20): Promise<number> {
+export async function processInboxBatch(limit = 32): Promise<number> {
   const rows = await claimInboundEvents(limit, LEASE_MS);
-  await Promise.all(rows.map(processOne));
+  await runWithConcurrency(rows, CONCURRENCY, processOne);
   return rows.length;
+}
+
+export async function runWithConcurrency<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(lanes);
 }
 
 export const inboxWorker = () =>

@@ -11,11 +11,20 @@ import type { Worker } from "./background.server";
 const local = new EventEmitter();
 local.setMaxListeners(100);
 
+/** Other instances are woken at most every WAKE_COALESCE_MS per channel (one publish, not one per webhook). */
+const WAKE_COALESCE_MS = 25;
+const pendingWakes = new Set<string>();
+
 export function wake(channel: string): void {
   local.emit(channel);
-  void cache()
-    .publish(`wake:${channel}`, "1")
-    .catch(() => undefined);
+  if (pendingWakes.has(channel)) return;
+  pendingWakes.add(channel);
+  setTimeout(() => {
+    pendingWakes.delete(channel);
+    void cache()
+      .publish(`wake:${channel}`, "1")
+      .catch(() => undefined);
+  }, WAKE_COALESCE_MS).unref();
 }
 
 export interface PollingWorkerOptions {

@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach } from "vitest";
 import { migrate } from "~/adapters/db/migrate.server";
 import { database } from "~/db.server";
+import { forgetCachedAccounts } from "~/adapters/db/accounts.server";
 
 /** Migrates once per file and empties every table before each test. */
 export function setupTestDatabase(): void {
@@ -13,6 +14,7 @@ export function setupTestDatabase(): void {
 }
 
 export async function truncateAll(): Promise<void> {
+  forgetCachedAccounts();
   const { raw } = database();
   const tables = await raw.query<{ tablename: string }>(
     `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_hala_migrations'`,

@@ -26,13 +26,44 @@ export function credentialsOf(account: WhatsAppAccount): AccountCredentials {
 }
 
 /**
+ * Accounts by phone_number_id, remembered for a few seconds by this process: the webhook hot path asks for
+ * them on every delivery. Only sealed values are kept; a change made on another instance (new secret,
+ * deleted account) is seen within ACCOUNT_CACHE_MS, a change made here at once (see `forgetAccount`).
+ */
+const ACCOUNT_CACHE_MS = 5_000;
+const accountCache = new Map<string, { row: WhatsAppAccount; at: number }>();
+
+function forgetAccount(phoneNumberId?: string): void {
+  if (phoneNumberId) accountCache.delete(phoneNumberId);
+  else accountCache.clear();
+}
+
+/**
  * Resolving the store of a webhook: the accounts that own these phone_number_ids (any shop — this is the
  * one lookup that starts from Meta's id rather than a shop). Returns opened credentials.
  */
 export async function findAccountsByPhoneNumberIds(phoneNumberIds: string[]): Promise<AccountCredentials[]> {
   if (phoneNumberIds.length === 0) return [];
-  const rows = await db().whatsAppAccount.findMany({ where: { phoneNumberId: { in: phoneNumberIds } } });
-  return rows.map(credentialsOf);
+  const now = Date.now();
+  const missing = phoneNumberIds.filter((id) => {
+    const hit = accountCache.get(id);
+    return !hit || now - hit.at > ACCOUNT_CACHE_MS;
+  });
+  if (missing.length) {
+    const rows = await db().whatsAppAccount.findMany({ where: { phoneNumberId: { in: missing } } });
+    const found = new Map(rows.map((r) => [r.phoneNumberId, r]));
+    if (accountCache.size > 10_000) accountCache.clear();
+    // Only accounts that exist are remembered: a number connected on another instance is found at once.
+    for (const id of missing) {
+      const row = found.get(id);
+      if (row) accountCache.set(id, { row, at: now });
+      else accountCache.delete(id);
+    }
+  }
+  return phoneNumberIds
+    .map((id) => accountCache.get(id)?.row)
+    .filter((row): row is WhatsAppAccount => !!row)
+    .map(credentialsOf);
 }
 
 export async function getAccountForShop(shop: string): Promise<WhatsAppAccount | null> {
@@ -66,6 +97,8 @@ export interface AccountInput {
 
 export async function upsertAccount(shop: string, input: AccountInput): Promise<WhatsAppAccount> {
   const existing = await db().whatsAppAccount.findFirst({ where: { shop } });
+  forgetAccount(existing?.phoneNumberId);
+  forgetAccount(input.phoneNumberId);
   const secrets = {
     ...(input.accessToken ? { accessTokenEnc: sealSecret(input.accessToken) } : {}),
     ...(input.appSecret ? { appSecretEnc: sealSecret(input.appSecret) } : {}),
@@ -84,6 +117,11 @@ export async function upsertAccount(shop: string, input: AccountInput): Promise<
   return db().whatsAppAccount.create({
     data: { shop, ...fields, accessTokenEnc: sealSecret(input.accessToken), ...secrets },
   });
+}
+
+/** Tests and admin actions that change accounts directly. */
+export function forgetCachedAccounts(): void {
+  forgetAccount();
 }
 
 export async function updateAccountProfile(

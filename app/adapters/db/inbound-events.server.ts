@@ -1,5 +1,5 @@
 import type { InboundEvent, Prisma } from "@prisma/client";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
 import { claimRows } from "./claim.server";
 
 export interface NewInboundEvent {
@@ -17,8 +17,21 @@ export interface NewInboundEvent {
  */
 export async function storeInboundEvents(events: NewInboundEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const result = await db().inboundEvent.createMany({ data: events, skipDuplicates: true });
-  return result.count;
+  // One plain INSERT … ON CONFLICT DO NOTHING: this is the webhook's hot path (no ORM round trips).
+  const values: unknown[] = [];
+  const rows = events.map((e, i) => {
+    values.push(e.shop, e.phoneNumberId, e.kind, e.dedupeKey, e.waId, JSON.stringify(e.payload));
+    const p = i * 6;
+    return `(gen_random_uuid()::text, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb)`;
+  });
+  const inserted = await database().raw.query<{ id: string }>(
+    `INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
+     VALUES ${rows.join(", ")}
+     ON CONFLICT ("dedupeKey") DO NOTHING
+     RETURNING id`,
+    values,
+  );
+  return inserted.length;
 }
 
 /**

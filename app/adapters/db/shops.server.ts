@@ -1,5 +1,6 @@
 import type { Prisma, Shop } from "@prisma/client";
 import { db } from "~/db.server";
+import { forgetCachedAccounts } from "./accounts.server";
 
 /** Creates the shop's row on first install (or reinstall), keeping existing settings. */
 export async function ensureShop(
@@ -33,6 +34,7 @@ export async function markShopUninstalled(shop: string, at: Date): Promise<void>
 /** shop/redact: every row of the shop, in every table. */
 export async function deleteShopData(shop: string): Promise<Record<string, number>> {
   const prisma = db();
+  forgetCachedAccounts();
   const where = { shop };
   const results = await prisma.$transaction([
     prisma.message.deleteMany({ where }),
