@@ -1,0 +1,996 @@
+/**
+ * `npm run bench:webhook` — the WhatsApp webhook benchmark (see bench/README.md).
+ *
+ * 1. Builds the app if build/ is missing, creates a fresh PostgreSQL database (hala_bench), empties Redis db 5,
+ *    seeds 50 tenants through the app's own migration and model functions.
+ * 2. Closed loop (64 connections, 3 s warm-up, 20 s measured) against the BUILT app (scripts/serve.ts, workers
+ *    on, fake Graph API) and against a plain-Node BASELINE (body + JSON.parse + HMAC): req/s, ack p50/p99.
+ * 3. Open loop at 1,000 inbound msg/s for 20 s against a fresh app: each message from a new shopper says "hi",
+ *    the bot answers with its menu, and the fake Graph API records when that reply arrives: inbound → outbound
+ *    latency from the SCHEDULED send time (no coordinated omission).
+ * Writes bench/results/webhook.json and webhook.md. Every loop is bounded; a watchdog kills everything.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { startFakeGraph, type FakeGraph } from "./lib/fake-graph";
+import type { ClosedJob, ClosedResult, OpenJob, OpenResult } from "./lib/loadgen";
+import {
+  closedLoopRequests,
+  makeTenants,
+  openLoopRequests,
+  type SignedRequest,
+  type Tenant,
+} from "./lib/payloads";
+import {
+  cpuWindow,
+  has,
+  killAllChildren,
+  runAsync,
+  sleep,
+  startNode,
+  stopChild,
+  waitForHttp,
+} from "./lib/proc";
+import { summarizeProfile, type ProfileSummary } from "./lib/profile";
+import { ms, rounded, summarize, wallNow, type Percentiles } from "./lib/stats";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const RESULTS = path.join(ROOT, "bench/results");
+const WORK = path.join(RESULTS, "logs");
+/** A private copy of build/ (others may rebuild the shared one while the benchmark runs). */
+const SNAPSHOT = path.join(WORK, "app");
+
+const int = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const flag = (name: string) => ["1", "true", "yes"].includes((process.env[name] ?? "").toLowerCase());
+
+const cfg = {
+  tenants: int("BENCH_TENANTS", 50),
+  connections: int("BENCH_CONNECTIONS", 64),
+  warmupS: int("BENCH_WARMUP_S", 3),
+  durationS: int("BENCH_DURATION_S", 20),
+  openRate: int("BENCH_OPEN_RATE", 1000),
+  openDurationS: int("BENCH_OPEN_DURATION_S", 20),
+  /** A low-rate open loop first (also the warm-up): the pipeline's latency when it is not overloaded. */
+  referenceRate: int("BENCH_REFERENCE_RATE", 25),
+  referenceS: int("BENCH_REFERENCE_S", 4),
+  /** Seconds the workers get alone after the closed loop, to measure how fast they drain the backlog. */
+  workerDrainS: int("BENCH_WORKER_DRAIN_S", 5),
+  /** How long after the last scheduled open-loop message replies are still waited for. */
+  drainS: int("BENCH_DRAIN_S", 20),
+  /** Webhooks generated for the closed loop (warm-up + measured must fit, or some repeat). */
+  closedRequests: int("BENCH_CLOSED_REQUESTS", 120_000),
+  shoppersPerTenant: int("BENCH_SHOPPERS_PER_TENANT", 2_000),
+  duplicateShare: 0.05,
+  loadgen: (process.env.BENCH_LOADGEN ?? "auto") as "auto" | "wrk" | "node",
+  /** Also measure the app with HALA_WORKERS=false (intake alone); BENCH_INTAKE_ONLY=0 skips it. */
+  intakeOnly: process.env.BENCH_INTAKE_ONLY !== "0",
+  /** Profile the app's CPU during the measured closed loop (V8 profiler) and summarise where it goes. */
+  profile: flag("BENCH_PROFILE"),
+  keepDb: flag("BENCH_KEEP_DB"),
+  /** Results go to bench/results/<name>.json and .md. */
+  resultsName: (process.env.BENCH_RESULTS_NAME ?? "webhook").replace(/[^\w.-]/g, "_"),
+  pgUrl: process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432",
+  database: "hala_bench",
+  redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5",
+  watchdogS: int("BENCH_WATCHDOG_S", 300),
+};
+
+const TARGETS = { webhooksPerSec: 3300, ackP99Ms: 50, e2eP99Ms: 100, e2eRate: 1000 };
+
+function log(message: string) {
+  const t = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);
+  console.log(`[bench ${t}s] ${message}`);
+}
+const startedAt = performance.now();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// --- database and cache ------------------------------------------------------------------------
+
+const databaseUrl = () => `${cfg.pgUrl}/${cfg.database}`;
+
+async function psql(sql: string, dbName = cfg.database): Promise<string> {
+  const { stdout } = await runAsync(
+    "psql",
+    [`${cfg.pgUrl}/${dbName}`, "-v", "ON_ERROR_STOP=1", "-qtAc", sql],
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  return stdout.trim();
+}
+
+async function freshDatabase() {
+  await psql(`DROP DATABASE IF EXISTS ${cfg.database} WITH (FORCE)`, "postgres");
+  await psql(`CREATE DATABASE ${cfg.database}`, "postgres");
+}
+
+async function flushRedis() {
+  const url = new URL(cfg.redisUrl);
+  const dbIndex = url.pathname.replace("/", "") || "0";
+  await runAsync("redis-cli", ["-h", url.hostname, "-p", url.port || "6379", "-n", dbIndex, "flushdb"], {
+    timeoutMs: 10_000,
+  });
+}
+
+/** Empties what the traffic created (not the shops and accounts) between phases. */
+async function resetTraffic() {
+  await psql(`TRUNCATE "InboundEvent", "Message", "Conversation", "Contact" CASCADE`);
+  await flushRedis();
+}
+
+async function dbCounts() {
+  const rows = await psql(
+    `SELECT 'inbound_' || status, count(*) FROM "InboundEvent" GROUP BY status
+     UNION ALL SELECT 'out_' || status, count(*) FROM "Message" WHERE direction = 'out' GROUP BY status
+     UNION ALL SELECT 'contacts', count(*) FROM "Contact"`,
+  );
+  return Object.fromEntries(
+    rows
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => {
+        const [k, v] = l.split("|");
+        return [k, Number(v)];
+      }),
+  ) as Record<string, number>;
+}
+
+/**
+ * Where the end-to-end time went, from the app's own timestamps: InboundEvent.receivedAt (stored, before the
+ * 200) → processedAt (the inbox worker's transaction: state saved, replies queued) → the first reply's sentAt
+ * (the outbox worker got the Graph API's answer). Only events with seq > `afterSeq` whose reply was sent.
+ */
+async function stageLatencies(afterSeq: number) {
+  const rows = await psql(
+    `SELECT extract(epoch from (e."processedAt" - e."receivedAt")) * 1000, extract(epoch from (m."sentAt" - e."processedAt")) * 1000
+     FROM "InboundEvent" e JOIN "Message" m ON m."idempotencyKey" = e.id || ':0'
+     WHERE e.seq > ${afterSeq} AND e.kind = 'message' AND m."sentAt" IS NOT NULL`,
+  );
+  const inbox: number[] = [];
+  const outbox: number[] = [];
+  for (const line of rows.split("\n").filter(Boolean)) {
+    const [a, b] = line.split("|").map(Number);
+    inbox.push(a);
+    outbox.push(b);
+  }
+  const pick = (v: number[]) => {
+    const x = summarize(v);
+    return rounded({ p50: x.p50, p95: x.p95, p99: x.p99, max: x.max });
+  };
+  return { count: inbox.length, storedToProcessedMs: pick(inbox), processedToSentMs: pick(outbox) };
+}
+
+async function maxSeq(): Promise<number> {
+  return Number((await psql(`SELECT coalesce(max(seq), 0) FROM "InboundEvent"`)) || 0);
+}
+
+// --- the app and the baseline -------------------------------------------------------------------
+
+const ENCRYPTION_KEY = `k1:${randomBytes(32).toString("base64")}`;
+
+function appEnv(port: number, graph: FakeGraph, workers: boolean): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    PORT: String(port),
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+    DATABASE_URL: databaseUrl(),
+    REDIS_URL: cfg.redisUrl,
+    SHOPIFY_API_KEY: "bench-api-key",
+    SHOPIFY_API_SECRET: "bench-api-secret",
+    SHOPIFY_APP_URL: "https://hala-bench.example.com",
+    ENCRYPTION_KEY,
+    GRAPH_API_URL: graph.url,
+    BENCH_APP_ROOT: SNAPSHOT,
+    HALA_WORKERS: workers ? "true" : "false",
+  };
+}
+
+/** Error lines (pino level ≥ 50) in an app log, grouped by message. */
+function appErrors(label: string): { count: number; messages: Record<string, number> } {
+  const file = path.join(WORK, `app-${label}.log`);
+  const messages: Record<string, number> = {};
+  let count = 0;
+  if (!existsSync(file)) return { count, messages };
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      if ((entry.level ?? 0) < 50) continue;
+      count++;
+      const key = `${entry.msg ?? ""}: ${(entry.err?.message ?? "").split("\n")[0].slice(0, 120)}`;
+      messages[key] = (messages[key] ?? 0) + 1;
+    } catch {
+      // not a log entry
+    }
+  }
+  return { count, messages };
+}
+
+async function startApp(
+  port: number,
+  graph: FakeGraph,
+  workers: boolean,
+  label: string,
+  profileFile?: string,
+) {
+  const child = startNode("bench/app-launcher.ts", {
+    cwd: ROOT,
+    env: { ...appEnv(port, graph, workers), ...(profileFile ? { BENCH_PROFILE_FILE: profileFile } : {}) },
+    logFile: path.join(WORK, `app-${label}.log`),
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, child);
+  return child;
+}
+
+// --- load ---------------------------------------------------------------------------------------
+
+interface ClosedLoopResult {
+  tool: "wrk" | "node";
+  connections: number;
+  durationS: number;
+  requests: number;
+  reqPerSec: number;
+  non200: number;
+  errors: number;
+  ackMs: Pick<Percentiles, "mean" | "p50" | "p90" | "p99" | "p999" | "max">;
+  warmupRequests: number;
+  wrapped: boolean;
+  /** Cores used on average during the measured window, by process group (see cpuWindow). */
+  cpu: Record<string, number>;
+  /**
+   * CPU milliseconds the server process spent per answered request (all its work: for the app, the workers
+   * too). Less sensitive to other load on the machine than req/s.
+   */
+  serverCpuMsPerRequest: number;
+}
+
+function writeRequestFile(file: string, requests: SignedRequest[]) {
+  writeFileSync(file, requests.map((r) => `${r.signature}\t${r.body}`).join("\n") + "\n");
+}
+
+async function nodeJob<T>(job: ClosedJob | OpenJob, onStart?: (pid?: number) => void): Promise<T> {
+  const child = startNode("bench/lib/loadgen.ts", {
+    cwd: ROOT,
+    env: process.env,
+    ipc: true,
+    logFile: path.join(WORK, "loadgen.log"),
+  });
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      child.on("message", (message) => {
+        if (message === "ready") {
+          onStart?.(child.pid);
+          child.send("go");
+        } else resolve(message as T);
+      });
+      child.once("exit", (code) => reject(new Error(`load generator exited (${code}) without a result`)));
+      child.send(job);
+    });
+  } finally {
+    await stopChild(child, 2_000);
+  }
+}
+
+interface WrkJson {
+  requests: number;
+  duration_us: number;
+  sent: number;
+  wrapped: number;
+  errors: { connect: number; read: number; write: number; status: number; timeout: number };
+  latency_us: {
+    min: number;
+    mean: number;
+    p50: number;
+    p90: number;
+    p95: number;
+    p99: number;
+    p999: number;
+    max: number;
+  };
+}
+
+/** One wrk run; `cpuMs` is wrk's own CPU time (bash's `times`: it has exited before /proc can be read). */
+async function wrkRun(
+  url: string,
+  file: string,
+  offset: number,
+  seconds: number,
+): Promise<WrkJson & { cpuMs: number }> {
+  const args = [
+    "-t1",
+    `-c${cfg.connections}`,
+    `-d${seconds}s`,
+    "--timeout",
+    "10s",
+    "-s",
+    path.join(ROOT, "bench/lib/webhook.lua"),
+    url,
+  ];
+  const { stdout } = await runAsync("bash", ["-c", 'wrk "$@"; code=$?; times; exit $code', "wrk", ...args], {
+    env: { ...process.env, BENCH_REQUESTS: file, BENCH_OFFSET: String(offset), BENCH_THREADS: "1" },
+    timeoutMs: (seconds + 60) * 1000,
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith("BENCH_JSON "));
+  if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
+  // `times` prints the shell's times, then its children's: "0m1.234s 0m0.567s".
+  const children = stdout.trim().split("\n").pop() ?? "";
+  const cpuMs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (sum, m) => sum + (Number(m[1]) * 60 + Number(m[2])) * 1000,
+    0,
+  );
+  return { ...(JSON.parse(line.slice("BENCH_JSON ".length)) as WrkJson), cpuMs };
+}
+
+async function closedLoop(
+  url: string,
+  file: string,
+  server: ChildProcess,
+  tool: "wrk" | "node",
+  profile = false,
+): Promise<ClosedLoopResult> {
+  let window = cpuWindow({ server: server.pid, bench: process.pid }, { postgresDb: cfg.database });
+  const startCounters = (loadgenPid?: number) => {
+    // The app's launcher starts its CPU profiler on SIGUSR2 (BENCH_PROFILE_FILE).
+    if (profile) server.kill("SIGUSR2");
+    window = cpuWindow(
+      { server: server.pid, loadgen: loadgenPid, bench: process.pid },
+      { postgresDb: cfg.database },
+    );
+  };
+
+  if (tool === "wrk") {
+    const warm = await wrkRun(url, file, 0, cfg.warmupS);
+    startCounters();
+    const r = await wrkRun(url, file, warm.sent, cfg.durationS);
+    const cpu = window.end({ loadgen: r.cpuMs });
+    const seconds = r.duration_us / 1e6;
+    const e = r.errors;
+    return {
+      tool,
+      serverCpuMsPerRequest:
+        Math.round(((cpu.server * seconds * 1000) / Math.max(1, r.requests)) * 1000) / 1000,
+      connections: cfg.connections,
+      durationS: Math.round(seconds * 100) / 100,
+      requests: r.requests,
+      reqPerSec: Math.round(r.requests / seconds),
+      non200: e.status,
+      errors: e.connect + e.read + e.write + e.timeout,
+      ackMs: rounded({
+        mean: r.latency_us.mean / 1000,
+        p50: r.latency_us.p50 / 1000,
+        p90: r.latency_us.p90 / 1000,
+        p99: r.latency_us.p99 / 1000,
+        p999: r.latency_us.p999 / 1000,
+        max: r.latency_us.max / 1000,
+      }),
+      warmupRequests: warm.requests,
+      wrapped: warm.wrapped > 0 || r.wrapped > 0,
+      cpu,
+    };
+  }
+
+  const base = { mode: "closed" as const, url, file, connections: cfg.connections, timeoutMs: 10_000 };
+  const warm = await nodeJob<ClosedResult>({
+    ...base,
+    offset: 0,
+    warmupMs: 0,
+    durationMs: cfg.warmupS * 1000,
+  });
+  const r = await nodeJob<ClosedResult>(
+    { ...base, offset: warm.linesUsed, warmupMs: 0, durationMs: cfg.durationS * 1000 },
+    startCounters,
+  );
+  // The load generator has exited by now: its own CPU count stands in for /proc.
+  const cpu = window.end({ loadgen: r.clientCpuMs });
+  const s = summarize(r.latencies);
+  const ok = r.statuses["200"] ?? 0;
+  return {
+    tool,
+    serverCpuMsPerRequest:
+      Math.round(((cpu.server * cfg.durationS * 1000) / Math.max(1, r.completed)) * 1000) / 1000,
+    connections: cfg.connections,
+    durationS: cfg.durationS,
+    requests: r.completed,
+    reqPerSec: Math.round(r.completed / cfg.durationS),
+    non200: r.completed - ok - r.errors,
+    errors: r.errors,
+    ackMs: rounded({ mean: s.mean, p50: s.p50, p90: s.p90, p99: s.p99, p999: s.p999, max: s.max }),
+    warmupRequests: warm.completed,
+    wrapped: warm.wrapped || r.wrapped,
+    cpu,
+  };
+}
+
+// --- open loop ----------------------------------------------------------------------------------
+
+interface OpenLoopResult {
+  rate: number;
+  durationS: number;
+  sent: number;
+  acked200: number;
+  non200: number;
+  clientErrors: number;
+  clientSkipped: number;
+  ackMs: Percentiles;
+  replies: number;
+  missingReplies: number;
+  /** Latency from the scheduled send time to the bot's first reply at the fake Graph API. */
+  e2eMs: Percentiles & { note?: string };
+  /** Replies that arrived, summarized alone (the percentiles above count missing ones as infinitely late). */
+  e2eArrivedMs: Percentiles;
+  drainWaitedS: number;
+  /** Per second of the run: messages scheduled, replies received (by arrival second). */
+  timeline: { second: number; sent: number; replies: number; e2eP99: number | null }[];
+  firstReplySample: unknown;
+  /** Cores used on average while the messages were sent, by process group (see cpuWindow). */
+  cpu: Record<string, number>;
+}
+
+async function openLoop(
+  url: string,
+  file: string,
+  requests: SignedRequest[],
+  offset: number,
+  count: number,
+  graph: FakeGraph,
+  server: ChildProcess,
+  drainS: number,
+  rate = cfg.openRate,
+): Promise<OpenLoopResult> {
+  let window = cpuWindow({ server: server.pid, bench: process.pid }, { postgresDb: cfg.database });
+  const job: OpenJob = {
+    mode: "open",
+    url,
+    file,
+    offset,
+    count,
+    rate,
+    maxInFlight: 2_000,
+    timeoutMs: 10_000,
+  };
+  const r = await nodeJob<OpenResult>(job, (pid) => {
+    window = cpuWindow(
+      { server: server.pid, loadgen: pid, bench: process.pid },
+      { postgresDb: cfg.database },
+    );
+  });
+  const cpu = window.end({ loadgen: r.clientCpuMs });
+
+  const waIds = requests.slice(offset, offset + count).map((q) => q.waId);
+  const lastScheduled = r.scheduled[r.scheduled.length - 1] ?? wallNow();
+  const drainUntil = lastScheduled + drainS * 1000;
+  const drainStart = wallNow();
+  const got = () => waIds.reduce((n, w) => n + (graph.firstReplyAt.has(w) ? 1 : 0), 0);
+  while (wallNow() < drainUntil && got() < count) await sleep(250);
+  const drainWaitedS = Math.round((wallNow() - drainStart) / 100) / 10;
+
+  const ack: number[] = [];
+  const e2e: number[] = [];
+  const arrived: number[] = [];
+  let acked200 = 0;
+  let non200 = 0;
+  const t0 = r.scheduled[0] ?? 0;
+  const seconds = Math.ceil(count / rate + drainS + 20);
+  const timeline = Array.from({ length: seconds }, (_, second) => ({
+    second,
+    sent: 0,
+    replies: 0,
+    lat: [] as number[],
+  }));
+  for (let i = 0; i < count; i++) {
+    const scheduled = r.scheduled[i];
+    if (r.status[i] === 200) acked200++;
+    else if (r.status[i] !== 0) non200++;
+    ack.push(Number.isFinite(r.acked[i]) ? r.acked[i] - scheduled : Infinity);
+    const at = graph.firstReplyAt.get(waIds[i]);
+    const latency = at === undefined ? Infinity : at - scheduled;
+    e2e.push(latency);
+    const sentSecond = Math.floor((scheduled - t0) / 1000);
+    if (timeline[sentSecond]) {
+      timeline[sentSecond].sent++;
+      if (Number.isFinite(latency)) timeline[sentSecond].lat.push(latency);
+    }
+    if (at !== undefined) {
+      arrived.push(latency);
+      const second = Math.floor((at - t0) / 1000);
+      if (timeline[second]) timeline[second].replies++;
+    }
+  }
+  const e2eSummary: OpenLoopResult["e2eMs"] = rounded(summarize(e2e));
+  const missing = count - arrived.length;
+  if (missing > 0) {
+    e2eSummary.note = `${missing} of ${count} replies had not arrived ${drainS} s after the last message; they count as infinitely late`;
+  }
+  return {
+    rate,
+    durationS: count / rate,
+    sent: count - r.skipped,
+    acked200,
+    non200,
+    clientErrors: r.errors,
+    clientSkipped: r.skipped,
+    ackMs: rounded(summarize(ack)),
+    replies: arrived.length,
+    missingReplies: missing,
+    e2eMs: e2eSummary,
+    e2eArrivedMs: rounded(summarize(arrived)),
+    drainWaitedS,
+    timeline: timeline
+      .filter((t) => t.sent || t.replies)
+      .map((t) => ({
+        second: t.second,
+        sent: t.sent,
+        replies: t.replies,
+        e2eP99: t.lat.length ? Math.round(summarize(t.lat).p99) : null,
+      })),
+    firstReplySample: graph.firstBody.get(waIds[0]) ?? [...graph.firstBody.values()][0] ?? null,
+    cpu,
+  };
+}
+
+// --- machine ------------------------------------------------------------------------------------
+
+async function machineInfo(tool: string) {
+  const version = async (cmd: string, args: string[]) => {
+    try {
+      return (await runAsync(cmd, args, { timeoutMs: 10_000 })).stdout.trim().split("\n")[0];
+    } catch {
+      return null;
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    nproc: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? null,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    postgres: await version("psql", [`${cfg.pgUrl}/postgres`, "-qtAc", "SHOW server_version"]),
+    redis: await version("redis-cli", ["--version"]),
+    loadGenerator:
+      tool === "wrk"
+        ? await version("sh", ["-c", "wrk -v 2>&1 | head -1"])
+        : "bench/lib/loadgen.ts (node:http)",
+    commit: await version("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]),
+    dirtyFiles: Number(await version("sh", ["-c", `git -C "${ROOT}" status --porcelain | wc -l`])),
+    loadAverageAtStart: [] as number[],
+  };
+}
+
+function newestMtime(dir: string, limit = 5_000): number {
+  let newest = 0;
+  let seen = 0;
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      if (++seen > limit) return;
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+// --- report -------------------------------------------------------------------------------------
+
+const cpuCell = (c: Record<string, number>) =>
+  [c.server, c.postgres, c.redis, c.loadgen, c.other, c.machine]
+    .map((v) => (v === undefined ? "—" : v.toFixed(2)))
+    .join(" · ");
+
+const verdict = (ok: boolean) => (ok ? "**met**" : "**not met**");
+
+interface Results {
+  machine: Awaited<ReturnType<typeof machineInfo>>;
+  config: typeof cfg;
+  targets: { intake: boolean; e2e: boolean };
+  closedLoop: {
+    app: ClosedLoopResult;
+    baseline: ClosedLoopResult;
+    appIntakeOnly?: ClosedLoopResult;
+    ratio: number;
+  };
+  closedLoopBacklog: Record<string, number>;
+  openLoop: OpenLoopResult;
+  workerDrain: {
+    seconds: number;
+    inboundProcessedPerSec: number;
+    repliesSentPerSec: number;
+    backlogAfter: Record<string, number>;
+    cpu: Record<string, number>;
+  };
+  openLoopReference: OpenLoopResult;
+  stages: Record<"reference" | "openLoop", Awaited<ReturnType<typeof stageLatencies>>>;
+  openLoopBacklog: Record<string, number>;
+  appErrors: Record<string, { count: number; messages: Record<string, number> }>;
+  profile?: ProfileSummary;
+}
+
+function markdown(r: Results): string {
+  const { app, baseline, appIntakeOnly, ratio } = r.closedLoop;
+  const o = r.openLoop;
+  const ref = r.openLoopReference;
+  const w = r.workerDrain;
+  const nproc = r.machine.nproc;
+  const row = (name: string, c: ClosedLoopResult) =>
+    `| ${name} | ${c.reqPerSec.toLocaleString("en")} | ${ms(c.ackMs.p50)} | ${ms(c.ackMs.p99)} | ${ms(c.ackMs.max)} | ${c.non200} | ${c.errors} | ${c.serverCpuMsPerRequest} | ${cpuCell(c.cpu)} |`;
+  const others = [app.cpu.other, baseline.cpu.other, o.cpu.other, appIntakeOnly?.cpu.other ?? 0];
+  const noisy = Math.max(...others) > 0.2 * nproc;
+  const scheduled = o.sent + o.clientSkipped;
+  const e2eP99 =
+    o.missingReplies > scheduled / 100
+      ? `p99 ∞ (${o.missingReplies.toLocaleString("en")} of ${scheduled.toLocaleString("en")} messages got no reply within ${cfg.drainS} s)`
+      : `p99 ${ms(o.e2eMs.p99)}`;
+  const lines = [
+    "# Webhook benchmark",
+    "",
+    `${r.machine.date} · ${nproc} CPUs (${r.machine.cpuModel}) · ${r.machine.memoryGiB} GiB · Node ${r.machine.node} · PostgreSQL ${r.machine.postgres} · ${r.machine.redis} · load: ${r.machine.loadGenerator} · commit ${r.machine.commit}${r.machine.dirtyFiles ? ` (+${r.machine.dirtyFiles} uncommitted files)` : ""} · load average at start ${r.machine.loadAverageAtStart.join(" / ")}`,
+    "",
+    "Everything (app, PostgreSQL, Redis, fake Graph API, load generator) shares this one machine.",
+    ...(noisy
+      ? [
+          "",
+          `> **Noisy machine:** other work (not the benchmark) used up to ${Math.max(...others).toFixed(2)} of ${nproc} cores during the measured windows (column "other work" below). Absolute req/s and latencies are lower than this machine gives the app alone; "server CPU ms / request" is the steadier comparison.`,
+        ]
+      : []),
+    "",
+    "## Targets",
+    "",
+    "| target | measured | verdict |",
+    "| --- | --- | --- |",
+    `| ≥ ${TARGETS.webhooksPerSec.toLocaleString("en")} webhooks/s sustained, ack p99 ≤ ${TARGETS.ackP99Ms} ms | ${app.reqPerSec.toLocaleString("en")}/s, ack p99 ${ms(app.ackMs.p99)}, ${app.non200} non-200 | ${verdict(r.targets.intake)} |`,
+    `| end-to-end p99 ≤ ${TARGETS.e2eP99Ms} ms at ${TARGETS.e2eRate.toLocaleString("en")} msg/s | ${e2eP99}; ${o.replies.toLocaleString("en")} replies | ${verdict(r.targets.e2e)} |`,
+    "",
+    `## Closed loop: ${app.connections} connections, ${cfg.warmupS} s warm-up, ${app.durationS} s measured`,
+    "",
+    "Signed text webhooks from many shoppers of the 50 tenants, ≈5% exact re-deliveries. Ack latency = request sent → response received.",
+    "",
+    "| server | req/s | ack p50 | ack p99 | ack max | non-200 | errors | server CPU ms / request | CPU cores: server · PostgreSQL · Redis · load gen · other work · machine |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    row("app (built, workers on)", app),
+    ...(appIntakeOnly ? [row("app (HALA_WORKERS=false)", appIntakeOnly)] : []),
+    row("baseline (node:http + HMAC + JSON.parse)", baseline),
+    "",
+    `app / baseline throughput: **${ratio}** (${(ratio * 100).toFixed(1)}%); CPU per request: app ${app.serverCpuMsPerRequest} ms vs baseline ${baseline.serverCpuMsPerRequest} ms.`,
+    "",
+    `Database right after the app's closed loop: ${Object.entries(r.closedLoopBacklog)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
+    "",
+    `Then the webhooks stopped and the workers had ${w.seconds} s alone: **${w.inboundProcessedPerSec} inbound events/s** processed, ${w.repliesSentPerSec} replies/s sent (CPU cores: server · PostgreSQL · Redis · load gen · other work · machine: ${cpuCell(w.cpu)}). Backlog then: ${Object.entries(
+      w.backlogAfter,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
+    "",
+    `## Open loop: ${o.rate.toLocaleString("en")} msg/s for ${o.durationS} s, inbound → first outbound`,
+    "",
+    'Each message comes from a new shopper and says "hi"; the bot answers with its menu. Latency is measured from the message\'s *scheduled* send time to the fake Graph API receiving the reply; a message that got no ack or no reply counts as infinitely late (∞).',
+    "",
+    "| measure | p50 | p95 | p99 | max | count |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    `| ack (webhook answered) | ${ms(o.ackMs.p50)} | ${ms(o.ackMs.p95)} | ${ms(o.ackMs.p99)} | ${ms(o.ackMs.max)} | ${o.acked200.toLocaleString("en")} × 200 |`,
+    `| end-to-end (all scheduled messages) | ${ms(o.e2eMs.p50)} | ${ms(o.e2eMs.p95)} | ${ms(o.e2eMs.p99)} | ${ms(o.e2eMs.max)} | ${(o.sent + o.clientSkipped).toLocaleString("en")} |`,
+    `| end-to-end (replies that arrived) | ${ms(o.e2eArrivedMs.p50)} | ${ms(o.e2eArrivedMs.p95)} | ${ms(o.e2eArrivedMs.p99)} | ${ms(o.e2eArrivedMs.max)} | ${o.replies.toLocaleString("en")} |`,
+    `| *reference run before it: ${ref.rate} msg/s for ${ref.durationS} s* — ack | ${ms(ref.ackMs.p50)} | ${ms(ref.ackMs.p95)} | ${ms(ref.ackMs.p99)} | ${ms(ref.ackMs.max)} | ${ref.acked200} × 200 |`,
+    `| *reference* — end-to-end (all) | ${ms(ref.e2eMs.p50)} | ${ms(ref.e2eMs.p95)} | ${ms(ref.e2eMs.p99)} | ${ms(ref.e2eMs.max)} | ${ref.replies}/${ref.sent + ref.clientSkipped} replies |`,
+    "",
+    `Replies received: ${o.replies.toLocaleString("en")} (waited ${o.drainWaitedS} s after the load generator finished, until ${cfg.drainS} s after the last scheduled message). Scheduled but not sent because ${(2000).toLocaleString("en")} requests were already waiting: ${o.clientSkipped.toLocaleString("en")}; client errors/timeouts: ${o.clientErrors.toLocaleString("en")}; non-200 acks: ${o.non200}.`,
+    "",
+    `CPU cores while sending (server · PostgreSQL · Redis · load gen · other work · machine): ${cpuCell(o.cpu)} of ${nproc}.`,
+    "",
+    `Database after the open loop: ${Object.entries(r.openLoopBacklog)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
+  ];
+  lines.push(
+    "",
+    "Where the time went, from the app's own timestamps (messages whose reply was sent): stored (before the 200) → processed by the inbox worker (state saved, replies queued) → first reply sent by the outbox worker.",
+    "",
+    "| run | messages | stored → processed p50 / p95 / p99 | processed → sent p50 / p95 / p99 |",
+    "| --- | ---: | ---: | ---: |",
+    ...(["reference", "openLoop"] as const).map((k) => {
+      const st = r.stages[k];
+      const f = (x: { p50: number; p95: number; p99: number }) =>
+        `${ms(x.p50)} / ${ms(x.p95)} / ${ms(x.p99)}`;
+      return `| ${k === "reference" ? `reference (${ref.rate} msg/s)` : `${o.rate} msg/s`} | ${st.count} | ${st.count ? f(st.storedToProcessedMs) : "—"} | ${st.count ? f(st.processedToSentMs) : "—"} |`;
+    }),
+  );
+  const errorLines = Object.entries(r.appErrors).filter(([, e]) => e.count > 0);
+  if (errorLines.length) {
+    lines.push("", "App errors logged (level ≥ error):", "");
+    for (const [phase, e] of errorLines) {
+      lines.push(
+        `- ${phase}: ${e.count} — ${Object.entries(e.messages)
+          .map(([m, n]) => `${n} × ${m}`)
+          .join("; ")}`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "Per second of the open loop: messages *scheduled* in that second and the p99 of their replies; replies *arriving* in that second.",
+    "",
+    "| second | scheduled | replies arriving | e2e p99 of that second's messages |",
+    "| ---: | ---: | ---: | ---: |",
+    ...o.timeline.map(
+      (t) => `| ${t.second} | ${t.sent} | ${t.replies} | ${t.e2eP99 === null ? "—" : ms(t.e2eP99)} |`,
+    ),
+  );
+  if (r.profile) {
+    lines.push(
+      "",
+      `## Where the app's CPU went (measured closed loop, V8 CPU profile of ${r.profile.totalMs} ms; "(idle)" = event loop waiting)`,
+      "",
+      "| self time | package |",
+      "| ---: | --- |",
+      ...r.profile.byPackage.slice(0, 15).map((p) => `| ${p.share}% | ${p.name} |`),
+      "",
+      "| self time | function | where |",
+      "| ---: | --- | --- |",
+      ...r.profile.byFunction.slice(0, 20).map((f) => `| ${f.share}% | \`${f.name}\` | ${f.where} |`),
+    );
+  }
+  lines.push(
+    "",
+    `Raw numbers: \`bench/results/${cfg.resultsName}.json\`. How to read them: \`bench/README.md\`.`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+// --- main ---------------------------------------------------------------------------------------
+
+async function main() {
+  mkdirSync(WORK, { recursive: true });
+  for (const f of readdirSync(WORK))
+    if (f.endsWith(".log") || f.endsWith(".cpuprofile")) rmSync(path.join(WORK, f));
+  const loadAverageAtStart = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  if (!process.version.startsWith("v22."))
+    log(`warning: running on Node ${process.version}; use npm run / npx for Node 22`);
+  const tool: "wrk" | "node" = cfg.loadgen === "auto" ? (has("wrk") ? "wrk" : "node") : cfg.loadgen;
+  log(
+    `load generator: ${tool}${tool === "node" && !has("wrk") ? " (apt-get install -y wrk for a lighter one)" : ""}`,
+  );
+
+  // Build
+  const built = path.join(ROOT, "build/server/index.js");
+  if (!existsSync(built) || flag("BENCH_REBUILD")) {
+    log("building the app (npx remix vite:build)…");
+    await runAsync("npx", ["remix", "vite:build"], { cwd: ROOT, timeoutMs: 300_000 });
+  } else if (newestMtime(path.join(ROOT, "app")) > statSync(built).mtimeMs) {
+    log(
+      "warning: app/ has changes newer than build/ — the benchmark measures the build (BENCH_REBUILD=1 rebuilds)",
+    );
+  }
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  cpSync(path.join(ROOT, "build"), path.join(SNAPSHOT, "build"), { recursive: true });
+  if (!existsSync(path.join(SNAPSHOT, "build/server/index.js")))
+    throw new Error("build/ was incomplete while copying it");
+
+  // Database, cache, tenants
+  log(`fresh database ${cfg.database}, flushing ${cfg.redisUrl}`);
+  await freshDatabase();
+  await flushRedis();
+  const tenants: Tenant[] = makeTenants(cfg.tenants);
+  const tenantsFile = path.join(WORK, "tenants.json");
+  writeFileSync(tenantsFile, JSON.stringify(tenants));
+  const graph = await startFakeGraph();
+  const seedEnv = { ...appEnv(3000, graph, false), BENCH_TENANTS: tenantsFile };
+  const seeder = startNode("bench/seed.ts", {
+    cwd: ROOT,
+    env: seedEnv,
+    logFile: path.join(WORK, "seed.log"),
+  });
+  const seedCode = await new Promise<number | null>((resolve) => seeder.once("exit", resolve));
+  if (seedCode !== 0)
+    throw new Error(`seeding failed (exit ${seedCode}); see ${path.join(WORK, "seed.log")}`);
+  log(`seeded ${tenants.length} tenants`);
+
+  // Payloads
+  const closed = closedLoopRequests(tenants, cfg.closedRequests, {
+    seed: 42,
+    prefix: randomBytes(3).toString("hex").toUpperCase(),
+    shoppersPerTenant: cfg.shoppersPerTenant,
+    duplicateShare: cfg.duplicateShare,
+  });
+  const closedFile = path.join(WORK, "closed.tsv");
+  writeRequestFile(closedFile, closed.requests);
+  const openWarm = Math.round(cfg.referenceRate * cfg.referenceS);
+  const openCount = Math.round(cfg.openRate * cfg.openDurationS);
+  const open = openLoopRequests(tenants, openWarm + openCount, String(Date.now() % 1000).padStart(3, "0"));
+  const openFile = path.join(WORK, "open.tsv");
+  writeRequestFile(openFile, open);
+  log(
+    `payloads: ${closed.requests.length} closed-loop (${closed.duplicates} re-deliveries), ${open.length} open-loop`,
+  );
+
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}/webhooks/whatsapp`;
+
+  // Closed loop: the app with its workers
+  const profileFile = cfg.profile ? path.join(WORK, "app-closed.cpuprofile") : undefined;
+  if (profileFile) rmSync(profileFile, { force: true });
+  let app = await startApp(appPort, graph, true, "closed", profileFile);
+  log(`app up on :${appPort}; closed loop ${cfg.connections} connections, ${cfg.warmupS}+${cfg.durationS} s`);
+  const appClosed = await closedLoop(appUrl, closedFile, app, tool, cfg.profile);
+  const closedLoopBacklog = await dbCounts();
+  log(
+    `app: ${appClosed.reqPerSec} req/s, ack p50 ${ms(appClosed.ackMs.p50)} p99 ${ms(appClosed.ackMs.p99)}, non-200 ${appClosed.non200}`,
+  );
+  // How fast the workers get through the backlog once the webhooks stop (no intake competing).
+  const drainWindow = cpuWindow({ server: app.pid, bench: process.pid }, { postgresDb: cfg.database });
+  const repliesBefore = graph.stats.messages;
+  const drainStart = performance.now();
+  await sleep(cfg.workerDrainS * 1000);
+  const drainSeconds = (performance.now() - drainStart) / 1000;
+  const afterDrain = await dbCounts();
+  const workerDrain = {
+    seconds: Math.round(drainSeconds * 10) / 10,
+    inboundProcessedPerSec:
+      Math.round(
+        (((afterDrain.inbound_done ?? 0) - (closedLoopBacklog.inbound_done ?? 0)) / drainSeconds) * 10,
+      ) / 10,
+    repliesSentPerSec: Math.round(((graph.stats.messages - repliesBefore) / drainSeconds) * 10) / 10,
+    backlogAfter: afterDrain,
+    cpu: drainWindow.end(),
+  };
+  log(
+    `workers alone: ${workerDrain.inboundProcessedPerSec} inbound events/s, ${workerDrain.repliesSentPerSec} replies/s`,
+  );
+  await stopChild(app, 10_000);
+  const profile: ProfileSummary | undefined =
+    profileFile && existsSync(profileFile) ? summarizeProfile(profileFile) : undefined;
+
+  let appIntakeOnly: ClosedLoopResult | undefined;
+  if (cfg.intakeOnly) {
+    await resetTraffic();
+    app = await startApp(appPort, graph, false, "intake-only");
+    appIntakeOnly = await closedLoop(appUrl, closedFile, app, tool);
+    log(`app (workers off): ${appIntakeOnly.reqPerSec} req/s, ack p99 ${ms(appIntakeOnly.ackMs.p99)}`);
+    await stopChild(app, 10_000);
+  }
+
+  // Closed loop: the baseline
+  const basePort = await freePort();
+  const baselineServer = startNode("bench/baseline-server.ts", {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      PORT: String(basePort),
+      BENCH_TENANTS: tenantsFile,
+    },
+    logFile: path.join(WORK, "baseline.log"),
+  });
+  await waitForHttp(`http://127.0.0.1:${basePort}/healthz`, 20_000, baselineServer);
+  const baseClosed = await closedLoop(
+    `http://127.0.0.1:${basePort}/webhooks/whatsapp`,
+    closedFile,
+    baselineServer,
+    tool,
+  );
+  log(
+    `baseline: ${baseClosed.reqPerSec} req/s, ack p50 ${ms(baseClosed.ackMs.p50)} p99 ${ms(baseClosed.ackMs.p99)}`,
+  );
+  await stopChild(baselineServer);
+
+  // Open loop: a fresh app, a short warm-up (its own shoppers), then the measured run
+  await resetTraffic();
+  graph.reset();
+  app = await startApp(appPort, graph, true, "open");
+  // A low-rate reference first (it also warms the app up), then the measured rate.
+  log(`open loop reference: ${openWarm} messages at ${cfg.referenceRate}/s`);
+  const reference = await openLoop(appUrl, openFile, open, 0, openWarm, graph, app, 10, cfg.referenceRate);
+  log(
+    `reference: ${reference.replies}/${reference.sent} replies, e2e p50 ${ms(reference.e2eMs.p50)} p99 ${ms(reference.e2eMs.p99)}`,
+  );
+  const referenceStages = await stageLatencies(0);
+  const referenceLastSeq = await maxSeq();
+  log(`open loop: ${openCount} messages at ${cfg.openRate}/s, then up to ${cfg.drainS} s for the replies`);
+  const openResult = await openLoop(appUrl, openFile, open, openWarm, openCount, graph, app, cfg.drainS);
+  const openLoopBacklog = await dbCounts();
+  const openStages = await stageLatencies(referenceLastSeq);
+  log(
+    `open loop: ${openResult.replies}/${openResult.sent} replies, e2e p50 ${ms(openResult.e2eMs.p50)} p95 ${ms(openResult.e2eMs.p95)} p99 ${ms(openResult.e2eMs.p99)}`,
+  );
+  const stopping = performance.now();
+  await stopChild(app, 10_000);
+  await graph.close();
+  log(`app stopped in ${Math.round(performance.now() - stopping)} ms`);
+
+  const targets = {
+    intake:
+      appClosed.reqPerSec >= TARGETS.webhooksPerSec &&
+      appClosed.ackMs.p99 <= TARGETS.ackP99Ms &&
+      appClosed.non200 === 0,
+    e2e: openResult.e2eMs.p99 <= TARGETS.e2eP99Ms && cfg.openRate >= TARGETS.e2eRate,
+  };
+  const results = {
+    machine: { ...(await machineInfo(tool)), loadAverageAtStart },
+    config: { ...cfg, duplicatesInClosedLoopFile: closed.duplicates },
+    targets,
+    targetValues: TARGETS,
+    closedLoop: {
+      app: appClosed,
+      ...(appIntakeOnly ? { appIntakeOnly } : {}),
+      baseline: baseClosed,
+      ratio: Math.round((appClosed.reqPerSec / baseClosed.reqPerSec) * 1000) / 1000,
+    },
+    closedLoopBacklog,
+    workerDrain,
+    openLoopReference: reference,
+    stages: { reference: referenceStages, openLoop: openStages },
+    openLoop: openResult,
+    openLoopBacklog,
+    appErrors: {
+      closedLoop: appErrors("closed"),
+      intakeOnly: appErrors("intake-only"),
+      openLoop: appErrors("open"),
+    },
+    ...(profile ? { profile } : {}),
+  };
+  if (!cfg.keepDb)
+    await psql(`DROP DATABASE IF EXISTS ${cfg.database} WITH (FORCE)`, "postgres").catch(() => undefined);
+  // The large scratch files (payloads, the build copy, the tenants' secrets) go; the child logs stay.
+  for (const f of [closedFile, openFile, tenantsFile]) rmSync(f, { force: true });
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  writeFileSync(path.join(RESULTS, `${cfg.resultsName}.json`), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(path.join(RESULTS, `${cfg.resultsName}.md`), markdown(results));
+  log(
+    `wrote bench/results/${cfg.resultsName}.json and .md — intake target ${targets.intake ? "met" : "NOT met"}, e2e target ${targets.e2e ? "met" : "NOT met"}`,
+  );
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`[bench] watchdog: still running after ${cfg.watchdogS} s — killing everything`);
+  killAllChildren();
+  process.exit(2);
+}, cfg.watchdogS * 1000);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAllChildren();
+    process.exit(130);
+  });
+}
+process.on("exit", killAllChildren);
+
+try {
+  await main();
+  clearTimeout(watchdog);
+  killAllChildren();
+  process.exit(0);
+} catch (error) {
+  console.error("[bench] failed:", error);
+  killAllChildren();
+  process.exit(1);
+}
