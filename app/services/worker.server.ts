@@ -41,10 +41,16 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
-  const onWake = () => wakeUp?.();
+  // A wake-up that arrives while a batch runs is remembered, so the loop does not then sleep through it.
+  let woken = false;
+  const onWake = () => {
+    woken = true;
+    wakeUp?.();
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (woken) return resolve();
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
@@ -57,6 +63,7 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
   async function run() {
     while (running) {
       try {
+        woken = false;
         const handled = await options.runOnce();
         if (handled === 0) await sleep(options.pollMs);
       } catch (error) {
