@@ -86,7 +86,10 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
     mkdirSync(dataDir, { recursive: true });
   }
   const pglite = new PGlite(dataDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(pglite),
+    transactionOptions: TRANSACTION_OPTIONS,
+  });
   let chain: Promise<unknown> = Promise.resolve();
   const raw: RawDb = {
     kind: "pglite",

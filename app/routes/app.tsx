@@ -17,7 +17,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     apiKey: process.env.SHOPIFY_API_KEY || "",
     locale: localeFromRequest(request),
     // The demo (never production) serves a stand-in for App Bridge outside Shopify's iframe.
-    appBridgeUrl: process.env.HALA_DEMO === "true" && process.env.NODE_ENV !== "production" ? "/simulator/app-bridge.js" : undefined,
+    appBridgeUrl:
+      process.env.HALA_DEMO === "true" && process.env.NODE_ENV !== "production"
+        ? "/simulator/app-bridge.js"
+        : undefined,
   };
 };
 
@@ -39,7 +42,12 @@ function Nav() {
 export default function App() {
   const { apiKey, locale, appBridgeUrl } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations(locale)} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+    <AppProvider
+      isEmbeddedApp
+      apiKey={apiKey}
+      i18n={polarisTranslations(locale)}
+      {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
+    >
       <AdminI18nProvider locale={locale}>
         <Nav />
         <Outlet />

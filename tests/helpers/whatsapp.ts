@@ -126,7 +126,15 @@ export function statusPayload(
   extra: Record<string, unknown> = {},
 ) {
   return webhookEnvelope(phoneNumberId, {
-    statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...extra }],
+    statuses: [
+      {
+        id: wamid,
+        status,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: recipient,
+        ...extra,
+      },
+    ],
   });
 }
 

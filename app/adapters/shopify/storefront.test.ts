@@ -9,7 +9,8 @@ function fakeClient(userErrors: { field: string[]; message: string }[] = []) {
     shop: "s.myshopify.com",
     async request<T>(query: string, variables?: Record<string, unknown>) {
       calls.push({ query, variables });
-      if (query.includes("HalaCurrentAppInstallation")) return { currentAppInstallation: { id: "gid://shopify/AppInstallation/7" } } as T;
+      if (query.includes("HalaCurrentAppInstallation"))
+        return { currentAppInstallation: { id: "gid://shopify/AppInstallation/7" } } as T;
       return { metafieldsSet: { metafields: [], userErrors } } as T;
     },
   };
@@ -35,8 +36,8 @@ describe("storefront phone metafield", () => {
 
   it("refuses a non-number and surfaces user errors", async () => {
     await expect(publishStorefrontPhone(fakeClient().client, "12")).rejects.toThrow(/international/);
-    await expect(publishStorefrontPhone(fakeClient([{ field: ["value"], message: "bad" }]).client, "966501234567")).rejects.toBeInstanceOf(
-      ShopifyUserErrors,
-    );
+    await expect(
+      publishStorefrontPhone(fakeClient([{ field: ["value"], message: "bad" }]).client, "966501234567"),
+    ).rejects.toBeInstanceOf(ShopifyUserErrors);
   });
 });

@@ -12,7 +12,9 @@ export const STOREFRONT_METAFIELD = { namespace: "hala", key: "whatsapp_phone" }
 export async function publishStorefrontPhone(client: AdminClient, phoneDigits: string): Promise<void> {
   const digits = phoneDigits.replace(/\D/g, "");
   if (digits.length < 8) throw new Error("not an international phone number");
-  const installation = await client.request<{ currentAppInstallation: { id: string } }>(CURRENT_APP_INSTALLATION);
+  const installation = await client.request<{ currentAppInstallation: { id: string } }>(
+    CURRENT_APP_INSTALLATION,
+  );
   const result = await client.request<{
     metafieldsSet: { userErrors: { field: string[] | null; message: string }[] };
   }>(METAFIELDS_SET, {
