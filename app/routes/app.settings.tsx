@@ -22,7 +22,7 @@ import { authenticate } from "~/shopify.server";
 
 /** Settings: the WhatsApp connection (secrets write-only), the webhook, the bot, feedback, templates. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, admin } = await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   return json({ locale: localeFromRequest(request), ...(await loadSettings(session.shop)) });
 };
 
