@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { migrate } from "~/adapters/db/migrate.server";
 import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
-import { database, db } from "~/db.server";
+import { createDatabase, database, db, setDatabase } from "~/db.server";
 import { log, setLogDestination, withRequestId } from "~/logger.server";
 import { loader as healthz } from "~/routes/healthz";
 import { setupTestDatabase } from "./helpers/db";
@@ -20,6 +20,20 @@ describe("migrations", () => {
 });
 
 describe("/healthz", () => {
+  it("answers 503 when the database cannot be reached", async () => {
+    const real = database();
+    const broken = createDatabase({ databaseUrl: "postgresql://nobody@127.0.0.1:1/none", pgliteDataDir: "memory://" });
+    setDatabase(broken);
+    try {
+      const response = await healthz();
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ ok: false, database: "down" });
+    } finally {
+      setDatabase(real);
+      await broken.close().catch(() => undefined);
+    }
+  });
+
   it("reports the database and the cache", async () => {
     const response = await healthz();
     expect(response.status).toBe(200);
