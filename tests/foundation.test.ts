@@ -22,7 +22,10 @@ describe("migrations", () => {
 describe("/healthz", () => {
   it("answers 503 when the database cannot be reached", async () => {
     const real = database();
-    const broken = createDatabase({ databaseUrl: "postgresql://nobody@127.0.0.1:1/none", pgliteDataDir: "memory://" });
+    const broken = createDatabase({
+      databaseUrl: "postgresql://nobody@127.0.0.1:1/none",
+      pgliteDataDir: "memory://",
+    });
     setDatabase(broken);
     try {
       const response = await healthz();
