@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NOTIFICATION_STRINGS, orderConfirmationMessage } from "./notifications";
+import { NOTIFICATION_STRINGS, orderConfirmationMessage, slowDownMessage } from "./notifications";
 
 describe("order confirmation", () => {
   it("has every string in both languages", () => {
@@ -31,5 +31,15 @@ describe("order confirmation", () => {
     expect(message.kind).toBe("text");
     expect(message.kind === "text" && message.body).toContain("#1002");
     expect(message.kind === "text" && message.body).toMatch(/تم تأكيد طلبك/);
+  });
+});
+
+describe("slow-down notice (inbound throttle)", () => {
+  it("is a short text in the shopper's language", () => {
+    expect(slowDownMessage("en")).toEqual({ kind: "text", body: NOTIFICATION_STRINGS.en.slowDown });
+    const ar = slowDownMessage("ar");
+    expect(ar.kind === "text" && ar.body).toMatch(/[\u0600-\u06FF]/);
+    for (const lang of ["en", "ar"] as const)
+      expect(NOTIFICATION_STRINGS[lang].slowDown.length).toBeLessThan(1024);
   });
 });

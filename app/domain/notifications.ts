@@ -1,5 +1,6 @@
 /**
- * Messages the app sends on its own initiative (not in answer to the shopper): order confirmations.
+ * Messages the app sends on its own initiative (not in answer to the shopper's request): order
+ * confirmations, and the notice to a shopper who writes faster than the bot answers (the inbound throttle).
  * Pure; every string exists in English and Arabic.
  */
 import { formatMoney } from "./conversation/money";
@@ -10,10 +11,13 @@ const STRINGS = {
     orderConfirmed:
       "Thank you{name}! Your order {order} is confirmed. Total: {total}. We'll let you know when it ships.",
     viewOrder: "View order",
+    slowDown:
+      "You're sending messages faster than we can answer. Please wait a moment, then send your message again.",
   },
   ar: {
     orderConfirmed: "شكراً لك{name}! تم تأكيد طلبك {order}. الإجمالي: {total}. سنخبرك عند شحنه.",
     viewOrder: "عرض الطلب",
+    slowDown: "رسائلك تصل أسرع مما نستطيع الرد عليها. يرجى الانتظار قليلاً ثم إرسال رسالتك مرة أخرى.",
   },
 } satisfies Record<Language, Record<string, string>>;
 
@@ -44,4 +48,9 @@ export function orderConfirmationMessage(
     return { kind: "cta_url", body, displayText: strings.viewOrder, url: order.statusUrl };
   }
   return { kind: "text", body };
+}
+
+/** The one notice a throttled shopper gets (at most once a minute): wait, then write again. */
+export function slowDownMessage(language: Language): OutboundMessage {
+  return { kind: "text", body: NOTIFICATION_STRINGS[language].slowDown };
 }

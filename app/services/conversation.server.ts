@@ -1,5 +1,9 @@
 import { Prisma, type InboundEvent as InboundEventRow } from "@prisma/client";
-import { ensureContactAndConversation, saveConversationState, touchInbound } from "~/adapters/db/conversations.server";
+import {
+  ensureContactAndConversation,
+  saveConversationState,
+  touchInbound,
+} from "~/adapters/db/conversations.server";
 import { completeInboundEvent } from "~/adapters/db/inbound-events.server";
 import { queueOutboundMessages, recordInboundMessage } from "~/adapters/db/messages.server";
 import { ensureShop, getShop } from "~/adapters/db/shops.server";
@@ -22,7 +26,9 @@ import {
 import type { CartLine, InboundEvent, Language, OutboundMessage } from "~/domain/types";
 import { cartTotals, minorToDecimal } from "~/domain/conversation/money";
 import { recordCheckout } from "~/adapters/db/orders.server";
+import { cache } from "~/cache.server";
 import { db } from "~/db.server";
+import { slowDownMessage } from "~/domain/notifications";
 import { log } from "~/logger.server";
 import { answerDataRequest } from "./shopping-data.server";
 import { assistUnmatched } from "./ai.server"; // AI assistant hook (see processInboundMessage)
@@ -44,6 +50,34 @@ export { OUTBOX_CHANNEL, outboundText, publishConversationUpdate, toOutboundRows
 
 /** A turn never runs away: at most this many engine steps (data round trips) per inbound message. */
 const MAX_STEPS = 12;
+
+/**
+ * Per-contact inbound throttle: a shopper may send `INBOUND_BURST` messages at once, then one a second is
+ * answered. Past that, messages are still recorded (the merchant sees them in the inbox) but the bot does
+ * not run — no reply storm, no Admin API or model calls — and the shopper gets one notice per
+ * `THROTTLE_NOTICE_MS`. The buckets live in the cache (shared by every instance with Redis).
+ */
+export const INBOUND_RATE_PER_SEC = 1;
+export const INBOUND_BURST = 8;
+export const THROTTLE_NOTICE_MS = 60_000;
+
+export type InboundAllowance = { ok: true } | { ok: false; notify: boolean };
+
+/** Takes the contact's token; fails open (answers) when the cache is unreachable. */
+export async function inboundAllowance(shop: string, waId: string): Promise<InboundAllowance> {
+  const c = cache();
+  try {
+    const token = await c.takeToken(`inbound:${shop}:${waId}`, INBOUND_RATE_PER_SEC, INBOUND_BURST);
+    if (token.ok) return { ok: true };
+  } catch (error) {
+    log({ shop }).warn({ err: error }, "inbound throttle unavailable (cache down): answering");
+    return { ok: true };
+  }
+  const notify = await c
+    .setIfAbsent(`inbound:notice:${shop}:${waId}`, "1", THROTTLE_NOTICE_MS)
+    .catch(() => false);
+  return { ok: false, notify };
+}
 
 export interface TurnResult {
   state: ConversationState;
@@ -79,7 +113,11 @@ export async function runTurn(
       else {
         const answered = await answer(effect);
         if (effect.type === "createCheckout" && answered.type === "checkoutCreated") {
-          result.checkouts.push({ draftOrderId: answered.draftOrderId, invoiceUrl: answered.invoiceUrl, lines: effect.lines });
+          result.checkouts.push({
+            draftOrderId: answered.draftOrderId,
+            invoiceUrl: answered.invoiceUrl,
+            lines: effect.lines,
+          });
         }
         queue.push(answered);
       }
@@ -88,7 +126,20 @@ export async function runTurn(
   return result;
 }
 
+/** The inbox's plain text of a shopper's message is at most WhatsApp's own limit for a text body. */
+export const MAX_STORED_TEXT = 4096;
+
 export function textOf(event: InboundEvent): string | null {
+  const text = fullTextOf(event);
+  if (!text || text.length <= MAX_STORED_TEXT) return text;
+  // Never cut a surrogate pair in half (a lone surrogate cannot be stored).
+  let cut = MAX_STORED_TEXT - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return `${text.slice(0, cut)}…`;
+}
+
+function fullTextOf(event: InboundEvent): string | null {
   switch (event.type) {
     case "text":
       return event.text;
@@ -150,19 +201,49 @@ export async function processInboundMessage(
   const event = toInboundEvent(item.raw);
   const receivedAt = new Date(item.timestamp);
 
-  const botAnswers =
-    shopRow.botEnabled && contact.botEnabled && !contact.blocked && conversation.status === "bot" && !!account;
+  let botAnswers =
+    shopRow.botEnabled &&
+    contact.botEnabled &&
+    !contact.blocked &&
+    conversation.status === "bot" &&
+    !!account;
+
+  // A shopper writing faster than the throttle allows: recorded, not answered (one notice a minute).
+  let notice: OutboundMessage | undefined;
+  if (botAnswers) {
+    const allowance = await inboundAllowance(shop, item.waId);
+    if (!allowance.ok) {
+      botAnswers = false;
+      logger.info({ notify: allowance.notify }, "inbound message throttled");
+      if (allowance.notify) {
+        const language: Language =
+          parseState(conversation.state).language ??
+          (contact.language === "ar" || contact.language === "en"
+            ? contact.language
+            : shopRow.defaultLanguage === "ar"
+              ? "ar"
+              : "en");
+        notice = slowDownMessage(language);
+      }
+    }
+  }
 
   // A feedback request in progress takes the shopper's answer first; what it releases goes to the shopping bot.
   const activeFeedback = botAnswers ? parseActiveFeedback(conversation.feedback) : null;
   let feedbackTurn: FeedbackTurn | undefined;
   let shoppingEvent: InboundEvent | null = botAnswers ? event : null;
   if (activeFeedback) {
-    const language: Language = parseState(conversation.state).language ?? (contact.language === "ar" ? "ar" : shopRow.defaultLanguage === "ar" ? "ar" : "en");
+    const language: Language =
+      parseState(conversation.state).language ??
+      (contact.language === "ar" ? "ar" : shopRow.defaultLanguage === "ar" ? "ar" : "en");
     feedbackTurn = await runFeedbackTurn(
       activeFeedback,
       event,
-      feedbackContext(shopRow, { language, firstName: activeFeedback.firstName, orderName: activeFeedback.orderName }, now),
+      feedbackContext(
+        shopRow,
+        { language, firstName: activeFeedback.firstName, orderName: activeFeedback.orderName },
+        now,
+      ),
       (text) => (deps.sentiment ?? commentSentiment)(shop, text),
     );
     shoppingEvent = feedbackTurn.released ?? null;
@@ -176,7 +257,9 @@ export async function processInboundMessage(
         client ??= await (deps.adminClient ?? adminClientForShop)(shop);
       } catch (error) {
         logger.warn({ err: error }, "no Admin API client for the shop");
-        return request.type === "createCheckout" ? { type: "checkoutFailed", reason: "error" } : { type: "dataFailed", request };
+        return request.type === "createCheckout"
+          ? { type: "checkoutFailed", reason: "error" }
+          : { type: "dataFailed", request };
       }
       return answerDataRequest(client, request, { phone: item.waId, conversationId: conversation.id });
     };
@@ -186,10 +269,19 @@ export async function processInboundMessage(
     // --- AI assistant (app/services/ai.server.ts): free text the rules did not match goes to the shop's
     // assistant when it is enabled; on any failure (or when off) the rule engine's answer above stands.
     if (turn.unmatched) {
-      turn = await assistUnmatched({ shop, conversationId: conversation.id, waId: item.waId, text: turn.unmatched, ctx, before, rule: turn, answer });
+      turn = await assistUnmatched({
+        shop,
+        conversationId: conversation.id,
+        waId: item.waId,
+        text: turn.unmatched,
+        ctx,
+        before,
+        rule: turn,
+        answer,
+      });
     }
   }
-  const replies = [...(feedbackTurn?.messages ?? []), ...(turn?.messages ?? [])];
+  const replies = [...(notice ? [notice] : []), ...(feedbackTurn?.messages ?? []), ...(turn?.messages ?? [])];
   const handoff = !!turn?.handoff || !!feedbackTurn?.handoff;
 
   const prisma = db();
@@ -211,9 +303,14 @@ export async function processInboundMessage(
     if (feedbackTurn && activeFeedback) {
       await tx.conversation.updateMany({
         where: { shop, id: conversation.id },
-        data: { feedback: feedbackTurn.active ? (feedbackTurn.active as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
+        data: {
+          feedback: feedbackTurn.active
+            ? (feedbackTurn.active as unknown as Prisma.InputJsonValue)
+            : Prisma.DbNull,
+        },
       });
-      if (feedbackTurn.record) await saveFeedbackRecord(tx, shop, activeFeedback.feedbackId, feedbackTurn.record, now);
+      if (feedbackTurn.record)
+        await saveFeedbackRecord(tx, shop, activeFeedback.feedbackId, feedbackTurn.record, now);
     }
     if (turn || handoff) {
       await saveConversationState(
@@ -243,12 +340,19 @@ export async function processInboundMessage(
         tx,
       );
     }
-    if (turn?.language) await tx.contact.updateMany({ where: { shop, id: contact.id }, data: { language: turn.language } });
+    if (turn?.language)
+      await tx.contact.updateMany({ where: { shop, id: contact.id }, data: { language: turn.language } });
     await queueOutboundMessages(
       shop,
       toOutboundRows(
         replies,
-        { conversationId: conversation.id, contactId: contact.id, accountId: account?.id ?? null, toWaId: item.waId, author: "bot" },
+        {
+          conversationId: conversation.id,
+          contactId: contact.id,
+          accountId: account?.id ?? null,
+          toWaId: item.waId,
+          author: "bot",
+        },
         row.id,
       ),
       tx,

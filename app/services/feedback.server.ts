@@ -168,7 +168,8 @@ export async function requestFeedback(job: ScheduledJob, now = new Date()): Prom
           toWaId: waId,
           author: "system",
         },
-        `feedback-request:${payload.orderId}`,
+        // Idempotency keys are unique across shops: the key names the shop (an order id alone is not).
+        `feedback-request:${shop}:${payload.orderId}`,
       ),
       tx,
     );

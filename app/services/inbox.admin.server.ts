@@ -21,6 +21,7 @@ import {
 } from "~/adapters/db/inbox.server";
 import { queueOutboundMessages } from "~/adapters/db/messages.server";
 import { findShopAccount, getOrCreateShopSettings } from "~/adapters/db/settings.server";
+import { storableText } from "~/adapters/db/text.server";
 import { adminClientFromGraphql, type GraphqlFunctionLike } from "~/adapters/shopify/admin-client";
 import { recentOrdersByPhone } from "~/adapters/shopify/orders";
 import { cache } from "~/cache.server";
@@ -64,12 +65,22 @@ export function encodeCursor(cursor: InboxCursor): string {
   return Buffer.from(`${cursor.at.toISOString()}|${cursor.id}`, "utf8").toString("base64url");
 }
 
+/** Cursor times the database can compare with (a forged cursor far outside them answered 500). */
+const CURSOR_MIN_MS = Date.UTC(2000, 0, 1);
+const CURSOR_MAX_MS = Date.UTC(9999, 11, 31);
+
+/** Ids the app generates (cuid / uuid): anything else cannot name a row, so it is "not found" at once. */
+export function isRowId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id);
+}
+
 export function decodeCursor(value: string | undefined | null): InboxCursor | undefined {
   if (!value) return undefined;
   try {
     const [at, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
     const date = new Date(at);
-    if (!id || Number.isNaN(date.getTime()) || id.length > 64) return undefined;
+    const t = date.getTime();
+    if (!id || !isRowId(id) || Number.isNaN(t) || t < CURSOR_MIN_MS || t > CURSOR_MAX_MS) return undefined;
     return { at: date, id };
   } catch {
     return undefined;
@@ -83,7 +94,7 @@ export const InboxSearchSchema = z.object({
   filter: z.enum(INBOX_FILTERS).catch("all"),
   q: z
     .string()
-    .transform((v) => v.trim().slice(0, 100))
+    .transform((v) => storableText(v).trim().slice(0, 100))
     .optional()
     .catch(undefined),
   cursor: z.string().max(300).optional().catch(undefined),
@@ -105,7 +116,7 @@ export async function markOpened(shop: string, id: string): Promise<void> {
  * thread's params), marked read first so that the list does not show it unread.
  */
 export async function listInbox(shop: string, search: InboxSearch, options: { openId?: string } = {}) {
-  if (options.openId) await markOpened(shop, options.openId);
+  if (options.openId && isRowId(options.openId)) await markOpened(shop, options.openId);
   const cursor = decodeCursor(search.cursor);
   const direction = cursor ? search.dir : "after";
   const { ids, more } = await searchConversationIds(shop, {
@@ -236,6 +247,7 @@ export const ThreadSearchSchema = z.object({
  * from the engine's state; orders are loaded separately (`recentOrders`).
  */
 export async function loadThread(shop: string, id: string, options: { limit?: number; now?: Date } = {}) {
+  if (!isRowId(id)) return null;
   const conversation = await getConversationWithContact(shop, id);
   if (!conversation) return null;
   const now = options.now ?? new Date();
@@ -632,6 +644,7 @@ export async function sendTemplateReply(
 }
 
 export async function runThreadAction(shop: string, id: string, action: ThreadAction): Promise<ActionResult> {
+  if (!isRowId(id)) return { ok: false, reason: "not_found" };
   switch (action.intent) {
     case "takeOver":
       return takeOver(shop, id);
@@ -676,7 +689,7 @@ export const SSE_HEADERS = {
 
 /** Whether a conversation id belongs to the shop (the SSE route answers 404 otherwise). */
 export async function conversationExists(shop: string, id: string): Promise<boolean> {
-  return !!(await getConversationWithContact(shop, id));
+  return isRowId(id) && !!(await getConversationWithContact(shop, id));
 }
 
 /**

@@ -16,6 +16,14 @@ import { wake } from "./worker.server";
 const id = z.union([z.number(), z.string()]).transform(String);
 const phone = z.string().nullish();
 
+/** An amount the Decimal(14, 2) columns hold, else null (a malformed total must not fail the webhook). */
+export function decimalOrNull(value: string | null): string | null {
+  return value !== null && /^-?\d{1,12}(\.\d{1,2})?$/.test(value.trim()) ? value.trim() : null;
+}
+
+/** Dates PostgreSQL and the scheduler handle: from 2000-01-01 to now. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+
 /** The parts of Shopify's order webhook payload Hala reads (the rest is ignored, unknown fields allowed). */
 export const orderPayloadSchema = z.looseObject({
   id,
@@ -84,7 +92,7 @@ export async function handleOrderCreated(shop: string, payload: unknown): Promis
     contactId: conversation.contactId,
     phone: orderPhone(order),
     customerId: order.customer?.id ?? null,
-    totalAmount: order.total_price,
+    totalAmount: decimalOrNull(order.total_price),
     currencyCode: order.currency,
   });
   if (!isNew || !contact) return { attributed: true };
@@ -126,7 +134,8 @@ export async function handleOrderCreated(shop: string, payload: unknown): Promis
           toWaId: contact.waId,
           author: "system",
         },
-        `order-confirmation:${orderId}`,
+        // Idempotency keys are unique across shops: the key names the shop (an order id alone is not).
+        `order-confirmation:${shop}:${orderId}`,
       ),
       tx,
     );
@@ -150,7 +159,10 @@ export async function handleOrderFulfilled(
       ?.map((f) => Date.parse(f.created_at ?? f.updated_at ?? ""))
       .filter((t) => Number.isFinite(t))
       .sort((a, b) => b - a)[0] ?? Date.parse(order.updated_at ?? "");
-  const at = Number.isFinite(fulfilledAt) ? new Date(Math.min(fulfilledAt, now.getTime())) : now;
+  const at =
+    Number.isFinite(fulfilledAt) && fulfilledAt >= EARLIEST
+      ? new Date(Math.min(fulfilledAt, now.getTime()))
+      : now;
   if (await getOrderAttribution(shop, orderId)) await markOrderFulfilled(shop, orderId, at);
   const scheduled = await scheduleFeedbackRequest(shop, {
     orderId,

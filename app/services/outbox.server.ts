@@ -9,7 +9,7 @@ import {
 import { sendGraphMessage, type SendResult } from "~/adapters/whatsapp/client.server";
 import { toGraphRequest, type GraphMessageRequest } from "~/adapters/whatsapp/to-graph-request";
 import { WhatsAppLimitError } from "~/adapters/whatsapp/limits";
-import { cache } from "~/cache.server";
+import { cache, MemoryCache } from "~/cache.server";
 import { db } from "~/db.server";
 import type { OutboundMessage } from "~/domain/types";
 import { log } from "~/logger.server";
@@ -35,6 +35,20 @@ export const OUTSIDE_WINDOW_TITLE =
 export function withinServiceWindow(kind: string, lastInboundAt: Date | null, now: Date): boolean {
   if (kind === "template") return true;
   return !!lastInboundAt && now.getTime() - lastInboundAt.getTime() <= SERVICE_WINDOW_MS;
+}
+
+/**
+ * When the shared cache (Redis) is down, sending goes on with this process's own buckets: the per-number
+ * rate then holds per instance instead of across instances (degraded, but nothing stops or is lost).
+ */
+const localBuckets = new MemoryCache();
+
+async function takeToken(key: string, ratePerSec: number, burst: number) {
+  try {
+    return await cache().takeToken(key, ratePerSec, burst);
+  } catch {
+    return localBuckets.takeToken(key, ratePerSec, burst);
+  }
 }
 
 export interface SenderDeps {
@@ -72,8 +86,7 @@ async function sendOne(
   }
 
   // The number's throughput (shared by every instance through the cache) and the recipient's pacing.
-  const c = cache();
-  const pair = await c.takeToken(
+  const pair = await takeToken(
     `wa:pair:${account.phoneNumberId}:${message.toWaId}`,
     PAIR_RATE_PER_SEC,
     PAIR_BURST,
@@ -83,7 +96,7 @@ async function sendOne(
     return;
   }
   for (;;) {
-    const rate = await c.takeToken(
+    const rate = await takeToken(
       `wa:rate:${account.phoneNumberId}`,
       account.messagesPerSecond,
       account.messagesPerSecond,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { credentialsOf, updateAccountProfile, upsertAccount } from "~/adapters/db/accounts.server";
 import { isUniqueViolation } from "~/adapters/db/errors";
+import { storableText } from "~/adapters/db/text.server";
 import {
   clearAccountProfile,
   findShopAccount,
@@ -146,10 +147,13 @@ export const SettingsFormSchema = z
 
 export type SettingsForm = z.infer<typeof SettingsFormSchema>;
 
-/** A form body → plain fields (the last value of a repeated field wins). */
+/**
+ * A form body → plain fields (the last value of a repeated field wins), as PostgreSQL can store them: a
+ * U+0000 in a field is dropped (it made the save fail with a 500 after part of it was written).
+ */
 export function formFields(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of form.entries()) if (typeof value === "string") out[key] = value;
+  for (const [key, value] of form.entries()) if (typeof value === "string") out[key] = storableText(value);
   return out;
 }
 

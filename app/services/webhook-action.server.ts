@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { withRequestId } from "~/logger.server";
+import { log, withRequestId } from "~/logger.server";
 import { authenticate } from "~/shopify.server";
 import { handleShopifyWebhookOnce, type WebhookHandler } from "./shopify-webhooks.server";
 
@@ -10,7 +10,20 @@ import { handleShopifyWebhookOnce, type WebhookHandler } from "./shopify-webhook
 export function shopifyWebhookAction(handler: WebhookHandler) {
   return async ({ request }: ActionFunctionArgs) =>
     withRequestId(request, async () => {
-      const webhook = await authenticate.webhook(request);
+      let webhook;
+      try {
+        webhook = await authenticate.webhook(request);
+      } catch (error) {
+        // authenticate.webhook parses the body only after the HMAC passed: a signed body that is not JSON can
+        // never succeed, so it is acknowledged (no effect) instead of being retried by Shopify for days.
+        if (error instanceof SyntaxError) {
+          log({ shop: request.headers.get("x-shopify-shop-domain") ?? undefined }).warn(
+            "signed Shopify webhook without a JSON body ignored",
+          );
+          return new Response();
+        }
+        throw error;
+      }
       await handleShopifyWebhookOnce(webhook, handler);
       return new Response();
     });

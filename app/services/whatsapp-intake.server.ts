@@ -3,7 +3,7 @@ import { findAccountsByPhoneNumberIds, accountExistsWithVerifyToken } from "~/ad
 import { isDatabaseUnavailable } from "~/adapters/db/errors";
 import { storeInboundEvents, type NewInboundEvent } from "~/adapters/db/inbound-events.server";
 import { verifySignature } from "~/adapters/whatsapp/verify-signature";
-import { flattenWebhook, parseWebhookBody, phoneNumberIdsOf } from "~/adapters/whatsapp/webhook-schema";
+import { flattenWebhook, parseWebhookBody } from "~/adapters/whatsapp/webhook-schema";
 import { cache } from "~/cache.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
@@ -30,29 +30,51 @@ export async function acceptWhatsAppWebhook(
 ): Promise<IntakeResult> {
   if (!signature) return { status: 401, reason: "missing X-Hub-Signature-256" };
 
+  const text = Buffer.from(raw).toString("utf8");
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(raw).toString("utf8"));
-  } catch {
-    return { status: 400, reason: "malformed JSON" };
+    json = JSON.parse(text, storable);
+  } catch (error) {
+    // A reviver recurses: absurdly deep (but valid) JSON overflows it; it is refused below, after the
+    // signature check, so read it plainly here.
+    if (!(error instanceof RangeError)) return { status: 400, reason: "malformed JSON" };
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { status: 400, reason: "malformed JSON" };
+    }
   }
-  const parsed = parseWebhookBody(json);
-  if (!parsed.ok) return { status: 400, reason: parsed.error };
-
+  // The signature is checked before the payload's shape, so a forged delivery is always a 401: the accounts
+  // are found from a lenient read of metadata.phone_number_id, the schema is applied after.
   const platformSecret = env().WHATSAPP_APP_SECRET;
-  const phoneNumberIds = phoneNumberIdsOf(parsed.body);
+  const phoneNumberIds = lenientPhoneNumberIds(json);
   try {
     const accounts = await findAccountsByPhoneNumberIds(phoneNumberIds);
-    const secrets = [...accounts.map((a) => a.appSecret), platformSecret].filter((s): s is string => !!s);
     if (accounts.length === 0 && !platformSecret) {
+      const shape = parseWebhookBody(json);
+      if (!shape.ok) return { status: 400, reason: shape.error };
       // We cannot check a signature for a number nobody connected; nothing is stored either way.
       await countUnknown(phoneNumberIds);
       return { status: 200, reason: "unknown phone_number_id" };
     }
-    if (!verifySignature(raw, signature, secrets)) return { status: 401, reason: "invalid signature" };
+    // Each account's items are kept only if ITS secret (or the platform-wide one) signed the delivery: a
+    // merchant's own secret never lets them write into another shop's number.
+    const verified = accounts.filter((a) =>
+      verifySignature(
+        raw,
+        signature,
+        [a.appSecret, platformSecret].filter((x): x is string => !!x),
+      ),
+    );
+    const platformSigned = !!platformSecret && verifySignature(raw, signature, [platformSecret]);
+    if (verified.length === 0 && !platformSigned) return { status: 401, reason: "invalid signature" };
+    // Signed but unstorable (JSON.stringify would overflow on it): refused whole, Meta sends nothing like it.
+    if (nestingDepth(text) > MAX_JSON_DEPTH) return { status: 400, reason: "JSON nested too deeply" };
+    const parsed = parseWebhookBody(json);
+    if (!parsed.ok) return { status: 400, reason: parsed.error };
 
-    const byPhone = new Map(accounts.map((a) => [a.phoneNumberId, a]));
-    const unknown = phoneNumberIds.filter((id) => !byPhone.has(id));
+    const byPhone = new Map(verified.map((a) => [a.phoneNumberId, a]));
+    const unknown = phoneNumberIds.filter((id) => !accounts.some((a) => a.phoneNumberId === id));
     if (unknown.length) await countUnknown(unknown);
 
     const events: NewInboundEvent[] = [];
@@ -94,6 +116,66 @@ export async function acceptWhatsAppWebhook(
     }
     throw error;
   }
+}
+
+/** metadata.phone_number_id values of a body of any shape (no schema: used only to find the secrets). */
+export function lenientPhoneNumberIds(json: unknown): string[] {
+  const ids = new Set<string>();
+  const entries = (json as { entry?: unknown })?.entry;
+  if (!Array.isArray(entries)) return [];
+  for (const entry of entries.slice(0, 100)) {
+    const changes = (entry as { changes?: unknown })?.changes;
+    if (!Array.isArray(changes)) continue;
+    for (const change of changes.slice(0, 100)) {
+      const id = (change as { value?: { metadata?: { phone_number_id?: unknown } } })?.value?.metadata
+        ?.phone_number_id;
+      if (typeof id === "string" && id.length <= 64) ids.add(id);
+    }
+  }
+  return [...ids];
+}
+
+/** Deeper JSON than any Meta payload is refused before parsing (it would also overflow JSON.stringify). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Maximum nesting of arrays/objects in a JSON text (a scan of the bytes, strings skipped). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/**
+ * JSON.parse reviver that makes every string storable in PostgreSQL (jsonb and text reject U+0000 and lone
+ * UTF-16 surrogates): NUL is dropped, lone surrogates become U+FFFD. Keys are cleaned too.
+ */
+export function storable(this: unknown, _key: string, value: unknown): unknown {
+  if (typeof value === "string") return clean(value);
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    for (const key of Object.keys(value)) {
+      const cleaned = clean(key);
+      if (cleaned !== key) {
+        (value as Record<string, unknown>)[cleaned] = (value as Record<string, unknown>)[key];
+        delete (value as Record<string, unknown>)[key];
+      }
+    }
+  }
+  return value;
+}
+
+function clean(s: string): string {
+  return s.replaceAll("\u0000", "").toWellFormed();
 }
 
 async function countUnknown(phoneNumberIds: string[]) {

@@ -1,6 +1,7 @@
 import { Prisma, type AiSettings, type LlmCall } from "@prisma/client";
 import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
 import { db } from "~/db.server";
+import { storableText } from "./text.server";
 
 /**
  * The AI assistant's rows: per-shop settings (the API key sealed like every other secret), one LlmCall row per
@@ -25,7 +26,17 @@ export async function getAiSettings(shop: string): Promise<AiSettings | null> {
 }
 
 export async function saveAiSettings(shop: string, input: AiSettingsInput): Promise<AiSettings> {
-  const { apiKey, ...rest } = input;
+  const { apiKey, ...fields } = input;
+  // Text PostgreSQL can store (a U+0000 in a prompt failed the save with a 500).
+  const text = (v: string | null) => (v === null ? null : storableText(v));
+  const rest = {
+    ...fields,
+    baseUrl: storableText(fields.baseUrl),
+    model: storableText(fields.model),
+    systemPrompt: text(fields.systemPrompt),
+    tone: text(fields.tone),
+    storeFacts: text(fields.storeFacts),
+  };
   const key = apiKey === undefined ? {} : { apiKeyEnc: apiKey === null ? null : sealSecret(apiKey) };
   return db().aiSettings.upsert({
     where: { shop },

@@ -27,6 +27,18 @@ export async function findCustomerContacts(
   return db().contact.findMany({ where: { shop, OR: or }, select: { id: true, waId: true } });
 }
 
+/**
+ * Order ids are matched in chunks: a compliance payload may list thousands of orders, and one statement with
+ * tens of thousands of bind parameters fails (PostgreSQL's limit is 65,535 per statement).
+ */
+const CHUNK = 1_000;
+
+function chunks<T>(values: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += CHUNK) out.push(values.slice(i, i + CHUNK));
+  return out;
+}
+
 /** customers/redact: the customer's contact, conversation, messages, feedback, checkouts and attributions. */
 export async function redactCustomer(
   shop: string,
@@ -35,33 +47,44 @@ export async function redactCustomer(
   const contacts = await findCustomerContacts(shop, ref);
   const contactIds = contacts.map((c) => c.id);
   const waIds = contacts.map((c) => c.waId);
-  const orderIds = ref.orderIds ?? [];
-  const prisma = db();
-  const [messages] = await prisma.$transaction([
-    prisma.message.deleteMany({ where: { shop, contactId: { in: contactIds } } }),
-    prisma.inboundEvent.deleteMany({ where: { shop, waId: { in: waIds } } }),
-    prisma.feedback.deleteMany({
-      where: { shop, OR: [{ contactId: { in: contactIds } }, { orderId: { in: orderIds } }] },
-    }),
-    prisma.checkout.deleteMany({ where: { shop, contactId: { in: contactIds } } }),
-    prisma.orderAttribution.deleteMany({
-      where: { shop, OR: [{ contactId: { in: contactIds } }, { orderId: { in: orderIds } }] },
-    }),
-    prisma.scheduledJob.deleteMany({
-      where: { shop, OR: orderIds.map((orderId) => ({ dedupeKey: { contains: `:${orderId}` } })) },
-    }),
-    prisma.conversation.deleteMany({ where: { shop, contactId: { in: contactIds } } }),
-    prisma.contact.deleteMany({ where: { shop, id: { in: contactIds } } }),
-  ]);
-  return { contacts: contactIds.length, messages: messages.count };
+  const orderIds = [...new Set(ref.orderIds ?? [])];
+  const messages = await db().$transaction(
+    async (tx) => {
+      const deleted = await tx.message.deleteMany({ where: { shop, contactId: { in: contactIds } } });
+      await tx.inboundEvent.deleteMany({ where: { shop, waId: { in: waIds } } });
+      await tx.feedback.deleteMany({ where: { shop, contactId: { in: contactIds } } });
+      await tx.orderAttribution.deleteMany({ where: { shop, contactId: { in: contactIds } } });
+      for (const ids of chunks(orderIds)) {
+        await tx.feedback.deleteMany({ where: { shop, orderId: { in: ids } } });
+        await tx.orderAttribution.deleteMany({ where: { shop, orderId: { in: ids } } });
+        await tx.scheduledJob.deleteMany({
+          where: { shop, OR: ids.map((orderId) => ({ dedupeKey: { endsWith: `:${orderId}` } })) },
+        });
+      }
+      await tx.checkout.deleteMany({ where: { shop, contactId: { in: contactIds } } });
+      await tx.conversation.deleteMany({ where: { shop, contactId: { in: contactIds } } });
+      await tx.contact.deleteMany({ where: { shop, id: { in: contactIds } } });
+      return deleted.count;
+    },
+    { timeout: 60_000 },
+  );
+  return { contacts: contactIds.length, messages };
 }
 
 /** Everything Hala holds about a customer, for customers/data_request. */
 export async function exportCustomerData(shop: string, ref: CustomerRef) {
   const contacts = await findCustomerContacts(shop, ref);
   const contactIds = contacts.map((c) => c.id);
-  const orderIds = ref.orderIds ?? [];
+  const orderIds = [...new Set(ref.orderIds ?? [])];
   const prisma = db();
+  const byOrder = async <T extends { id: string }>(
+    find: (ids: string[]) => Promise<T[]>,
+    byContact: Promise<T[]>,
+  ): Promise<T[]> => {
+    const rows = new Map((await byContact).map((r) => [r.id, r]));
+    for (const ids of chunks(orderIds)) for (const r of await find(ids)) rows.set(r.id, r);
+    return [...rows.values()];
+  };
   const [contactRows, messages, feedback, checkouts, orders] = await Promise.all([
     prisma.contact.findMany({ where: { shop, id: { in: contactIds } } }),
     prisma.message.findMany({
@@ -69,13 +92,15 @@ export async function exportCustomerData(shop: string, ref: CustomerRef) {
       orderBy: { createdAt: "asc" },
       select: { direction: true, author: true, type: true, text: true, status: true, createdAt: true },
     }),
-    prisma.feedback.findMany({
-      where: { shop, OR: [{ contactId: { in: contactIds } }, { orderId: { in: orderIds } }] },
-    }),
+    byOrder(
+      (ids) => prisma.feedback.findMany({ where: { shop, orderId: { in: ids } } }),
+      prisma.feedback.findMany({ where: { shop, contactId: { in: contactIds } } }),
+    ),
     prisma.checkout.findMany({ where: { shop, contactId: { in: contactIds } } }),
-    prisma.orderAttribution.findMany({
-      where: { shop, OR: [{ contactId: { in: contactIds } }, { orderId: { in: orderIds } }] },
-    }),
+    byOrder(
+      (ids) => prisma.orderAttribution.findMany({ where: { shop, orderId: { in: ids } } }),
+      prisma.orderAttribution.findMany({ where: { shop, contactId: { in: contactIds } } }),
+    ),
   ]);
   return { contacts: contactRows, messages, feedback, checkouts, orders };
 }

@@ -17,19 +17,22 @@ export interface NewInboundEvent {
  */
 export async function storeInboundEvents(events: NewInboundEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  // One plain INSERT … ON CONFLICT DO NOTHING: this is the webhook's hot path (no ORM round trips).
-  const values: unknown[] = [];
-  const rows = events.map((e, i) => {
-    values.push(e.shop, e.phoneNumberId, e.kind, e.dedupeKey, e.waId, JSON.stringify(e.payload));
-    const p = i * 6;
-    return `(gen_random_uuid()::text, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb)`;
-  });
+  // One plain INSERT … ON CONFLICT DO NOTHING: this is the webhook's hot path (no ORM round trips). The rows
+  // travel as six arrays, so the statement has six parameters however many items a delivery holds.
   const inserted = await database().raw.query<{ id: string }>(
     `INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
-     VALUES ${rows.join(", ")}
+     SELECT gen_random_uuid()::text, s, p, k, d, w, j::jsonb
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(s, p, k, d, w, j)
      ON CONFLICT ("dedupeKey") DO NOTHING
      RETURNING id`,
-    values,
+    [
+      events.map((e) => e.shop),
+      events.map((e) => e.phoneNumberId),
+      events.map((e) => e.kind),
+      events.map((e) => e.dedupeKey),
+      events.map((e) => e.waId),
+      events.map((e) => JSON.stringify(e.payload)),
+    ],
   );
   return inserted.length;
 }

@@ -1,0 +1,47 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+/**
+ * The resilience suite (`npm run test:resilience`): faults, duplicates, bad input, tenant isolation, abuse,
+ * secrets and headers. The main vitest config excludes tests/resilience/**; this one reuses its set-up files
+ * (msw that refuses outside traffic, the test environment).
+ *
+ * In-process tests run on the embedded default (PGlite in memory + in-process cache) whatever the caller's
+ * DATABASE_URL/REDIS_URL; the process tests (crash, dependency faults) start the BUILT app in a child
+ * process with their own PostgreSQL database, Redis db and fake Graph API on 127.0.0.1.
+ *
+ * Bounded CI form by default. RES_LONG=1 (set by bench/resilience/soak.ts) turns the counts up.
+ * Figures go to RES_FIGURES_DIR (JSON per test file); tests/resilience/support/report.ts writes the Markdown
+ * report at the end to RES_REPORT (default: <tmp>/hala-resilience-ci.md).
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+process.env.RES_FIGURES_DIR ||= path.join(tmpdir(), `hala-resilience-figures-${process.pid}`);
+process.env.RES_REPORT ||= path.join(tmpdir(), "hala-resilience-ci.md");
+
+export default defineConfig({
+  root,
+  plugins: [tsconfigPaths({ root })],
+  test: {
+    name: "resilience",
+    root,
+    include: ["tests/resilience/**/*.test.ts"],
+    environment: "node",
+    env: {
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      PGLITE_DATA_DIR: "memory://",
+      RES_FIGURES_DIR: process.env.RES_FIGURES_DIR,
+    },
+    setupFiles: ["tests/setup/msw.ts", "tests/setup/env.ts", "tests/resilience/support/guard.ts"],
+    globalSetup: ["tests/resilience/support/global.ts"],
+    // The long run (RES_LONG=1) scales the fuzzers and the scenarios up: hours, not minutes.
+    testTimeout: process.env.RES_LONG === "1" ? 4 * 3_600_000 : 120_000,
+    hookTimeout: process.env.RES_LONG === "1" ? 3_600_000 : 180_000,
+    // Two files at a time: the in-process files (own PGlite each) run beside the child-process ones.
+    fileParallelism: true,
+    maxWorkers: Number(process.env.RES_WORKERS ?? 2),
+  },
+});
