@@ -26,7 +26,7 @@ beforeAll(
       label: "ci-control",
       snapshot,
       kills: 0,
-      messages: LONG ? 3_000 : 300,
+      messages: LONG ? 3_000 : 240,
       ratePerSec: 30,
       seed: 101,
     });

@@ -308,7 +308,7 @@ describe("Shopify webhooks under hostile input", () => {
         ],
         ["repeated id key", withDuplicateKey(base, 0, { nested: true })],
         ...(process.env.RES_LONG === "1" ||
-        ["orders/create", "orders/fulfilled", "customers/redact"].includes(t.topic)
+        ["orders/create", "customers/redact"].includes(t.topic)
           ? EDGE_STRINGS.map(
               (s, i) =>
                 [`every string field = edge #${i}`, JSON.stringify(mutateStrings(base, s))] as [
@@ -355,7 +355,7 @@ describe("Shopify webhooks under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(200), seed: FUZZ_SEED + 10, endOnFailure: true },
+      { numRuns: runs(150), seed: FUZZ_SEED + 10, endOnFailure: true },
     );
     expectNoUnknown(tally.signed, tally.forged);
   });

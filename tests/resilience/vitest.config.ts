@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
@@ -17,6 +18,29 @@ import tsconfigPaths from "vite-tsconfig-paths";
  * Figures go to RES_FIGURES_DIR (JSON per test file); tests/resilience/support/report.ts writes the Markdown
  * report at the end to RES_REPORT (default: <tmp>/hala-resilience-ci.md).
  */
+/** The longest files first, so that two workers finish together (a fresh CI clone has no timing cache). */
+const ORDER = [
+  "dependencies",
+  "crash",
+  "fuzz-shopify-webhooks",
+  "fuzz-whatsapp",
+  "fuzz-admin",
+  "shopify-faults",
+  "abuse",
+  "isolation",
+  "headers",
+  "secrets",
+];
+class LongestFirst extends BaseSequencer {
+  async sort(files: TestSpecification[]) {
+    const rank = (f: TestSpecification) => {
+      const i = ORDER.indexOf(path.basename(f.moduleId).replace(/\.test\.ts$/, ""));
+      return i < 0 ? ORDER.length : i;
+    };
+    return [...files].sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 process.env.RES_FIGURES_DIR ||= path.join(tmpdir(), `hala-resilience-figures-${process.pid}`);
 process.env.RES_REPORT ||= path.join(tmpdir(), "hala-resilience-ci.md");
@@ -42,6 +66,7 @@ export default defineConfig({
     hookTimeout: process.env.RES_LONG === "1" ? 3_600_000 : 180_000,
     // Two files at a time: the in-process files (own PGlite each) run beside the child-process ones.
     fileParallelism: true,
+    sequence: { sequencer: LongestFirst },
     maxWorkers: Number(process.env.RES_WORKERS ?? 2),
   },
 });

@@ -24,7 +24,8 @@ export function makeTenants(count: number, messagesPerSecond = 80, prefix = "res
   const series = randomBytes(2).readUInt16BE(0) % 10000;
   return Array.from({ length: count }, (_, i) => ({
     index: i,
-    shop: `${prefix}-${String(i + 1).padStart(2, "0")}.myshopify.com`,
+    // Unique per run: two runs sharing the Redis db never share a shop's throttle or catalog keys.
+    shop: `${prefix}-${run.slice(0, 4)}-${String(i + 1).padStart(2, "0")}.myshopify.com`,
     phoneNumberId: `20654${String(series).padStart(4, "0")}${String(i + 1).padStart(5, "0")}`,
     appSecret: randomBytes(16).toString("hex"),
     accessToken: `EAAGres${run}${i + 1}`,

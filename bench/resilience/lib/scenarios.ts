@@ -23,7 +23,6 @@ import {
   createOwnDatabase,
   createPrivatePostgres,
   createPrivateRedis,
-  flushRedisDb,
   freePort,
   psql,
   REDIS_DB,
@@ -117,7 +116,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
   const key = ENCRYPTION_KEY();
   const db = await createOwnDatabase(`hala_res_${o.label}`);
   const redisUrl = `${SHARED_REDIS}/${REDIS_DB}`;
-  await flushRedisDb(SHARED_REDIS, REDIS_DB);
+  // No flush: another run may share the db; this run's keys are its own (shop names and numbers are unique).
   const graph = await startFakeGraph({ seed: o.seed ?? 7 });
   let app: AppProcess | undefined;
   let driver: WebhookDriver | undefined;
@@ -195,7 +194,6 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
     await client?.end().catch(() => undefined);
     await graph.close();
     await db.drop().catch(() => undefined);
-    await flushRedisDb(SHARED_REDIS, REDIS_DB).catch(() => undefined);
   }
 }
 
@@ -245,6 +243,9 @@ export interface DependencyFigures {
     answersDuringOutage: Record<string, number>;
     /** Replies the fake Graph API received while Redis was down / webhooks acknowledged meanwhile. */
     repliesSentDuringOutage: number;
+    /** Replies per second in the warm-up before the outage, and during it (its first second left out). */
+    repliesPerSecondBefore: number;
+    repliesPerSecondDuring: number;
     acknowledgedDuringOutage: number;
     /** Seconds after the outage began until the first reply left (null: none during the outage). */
     firstReplyAfterS: number | null;
@@ -448,6 +449,9 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
     const sentDuringOutage = graph.attempts.filter(
       (x) => x.outcome === "ok" && x.arrivedAt >= outageStart + 1000 && x.arrivedAt < outageEnd,
     );
+    const sentBefore = graph.attempts.filter(
+      (x) => x.outcome === "ok" && x.arrivedAt >= outageStart - (o.warmS - 1) * 1000 && x.arrivedAt < outageStart,
+    );
     await redis.start();
     redisPhase = "recover";
     log(o.label, "Redis started again");
@@ -485,6 +489,8 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
         outageS: o.outageS,
         answersDuringOutage: redisAnswers,
         repliesSentDuringOutage: sentDuringOutage.length,
+        repliesPerSecondBefore: Math.round((sentBefore.length / Math.max(1, o.warmS - 1)) * 10) / 10,
+        repliesPerSecondDuring: Math.round((sentDuringOutage.length / Math.max(1, (outageEnd - outageStart) / 1000 - 1)) * 10) / 10,
         acknowledgedDuringOutage: redisAcked,
         firstReplyAfterS: first ? Math.round((first.arrivedAt - outageStart) / 100) / 10 : null,
         drainAfterRestartS: redisDrain.drained ? Math.round((Date.now() - outageEnd) / 100) / 10 : null,

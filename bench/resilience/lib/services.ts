@@ -1,7 +1,7 @@
 /**
  * PostgreSQL and Redis for the resilience runs, loopback only:
  * - a fresh database on the machine's shared PostgreSQL (127.0.0.1:5432, user postgres), dropped afterwards;
- * - a db number of the machine's shared Redis (flushed before and after: RES_REDIS_DB, default 8);
+ * - a db number of the machine's shared Redis (RES_REDIS_DB, default 8; not flushed: a run's keys are its own);
  * - a PRIVATE PostgreSQL cluster (initdb in a temp dir, run as the `postgres` OS user, its own port) and a
  *   PRIVATE redis-server (its own port, no persistence): the dependency-fault test stops and starts those,
  *   never the shared ones.

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import type { Figures } from "./figures";
-import { KNOWN_FAILURES } from "./known";
+import { KNOWN_FAILURES, RESOLVED } from "./known";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -55,7 +55,8 @@ export const FIXES: { file: string; what: string }[] = [
   {
     file: "app/services/conversation.server.ts, app/domain/notifications.ts",
     what:
-      `The per-contact inbound throttle (takeToken inbound:<shop>:<waId>, 1/s, burst 8; one notice a minute via setIfAbsent; fails open without the cache), ` +
+      `The per-contact inbound throttle (takeToken inbound:<shop>:<waId>, 1/s, burst 8; one notice a minute via setIfAbsent; fails open without the cache — and fast: 250 ms per call, then 5 s without asking Redis, ` +
+      "since the Redis outage run showed every message waiting seconds for ioredis to give up), " +
       "strings in en/ar. The inbox's text of a message is capped at 4,096 characters (WhatsApp's own limit; cut on a code point — a first version cut a " +
       "surrogate pair and the suite caught the 'JSON Error: unexpected end of hex escape' that blocked the shopper's next messages).",
   },
@@ -215,7 +216,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     if (dep.redis) {
       const r = dep.redis;
       p(
-        `**Redis stopped ${r.outageS} s mid-load**: answers while down: ${statuses(r.answersDuringOutage)}; replies sent while down: **${n(r.repliesSentDuringOutage)}**${r.firstReplyAfterS !== null ? ` (first after ${r.firstReplyAfterS} s)` : ""}; drained ${n(r.drainAfterRestartS)} s after the outage ended${r.leasesExpiredByTest ? " (the CI form expired the stuck leases instead of waiting 60 s)" : ""}. ${delivery(r.delivery)}. Nothing lost, but not degraded: see known failure \`outbox-no-cache-degradation\`.`,
+        `**Redis stopped ${r.outageS} s mid-load**: answers while down: ${statuses(r.answersDuringOutage)}; replies sent while down: **${n(r.repliesSentDuringOutage)}**${r.firstReplyAfterS !== null ? ` (first after ${r.firstReplyAfterS} s)` : ""} — ${n(r.repliesPerSecondDuring)}/s against ${n(r.repliesPerSecondBefore)}/s before the outage; drained ${n(r.drainAfterRestartS)} s after the outage ended${r.leasesExpiredByTest ? " (the CI form expired the stuck leases instead of waiting 60 s)" : ""}. ${delivery(r.delivery)}. Nothing lost; the sender falls back to per-process buckets, slowly (known failure \`cache-outage-waits\`).`,
       );
       p();
     }
@@ -346,7 +347,13 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     p(`**Proposed fix.** ${k.fix}`);
     p();
   }
-  p(`## Fixed by this work`);
+  p(`## Found by this suite and fixed in the lead's files during this work`);
+  p();
+  p(`Their reproductions are plain regression tests now (\`fixed (<id>): …\` in the test names).`);
+  p();
+  for (const k of RESOLVED) p(`- \`${k.id}\` (${k.files.join(", ")}): ${k.what} — *Fix:* ${k.fix}`);
+  p();
+  p(`## Fixed by this work (files it owns or may edit)`);
   p();
   for (const x of FIXES) p(`- \`${x.file}\`: ${x.what}`);
   p();
@@ -356,7 +363,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     "- CI (bounded, ≈ 3 min on 2 cores, needs PostgreSQL on 127.0.0.1:5432 and Redis on 6379; uses build/, `npm run build` first if it is missing): `npm run test:resilience` (`vitest run --config tests/resilience/vitest.config.ts`), report in `$TMPDIR/hala-resilience-ci.md`.",
   );
   p(
-    "- Long run (a private build of the sources, ≥ 20 kills, ≥ 100,000 hostile requests, longer outages, unbounded Graph faults): `npm run bench:resilience` (`tsx bench/resilience/soak.ts`), writes this file.",
+    "- Long run (a private build of the sources, ≥ 20 kills, ≥ 100,000 hostile requests, longer outages, unbounded Graph faults): `npm run bench:resilience` (`tsx bench/resilience/soak.ts`; add it to package.json), writes this file.",
   );
   p();
   return out.join("\n") + "\n";
