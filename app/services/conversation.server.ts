@@ -44,6 +44,7 @@ import {
 import type { SentimentResultEvent } from "~/domain/feedback";
 import { adminClientForShop } from "./shopify-admin.server";
 import { wake } from "./worker.server";
+import { scheduleAwayMessage } from "./away.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
 
 export { OUTBOX_CHANNEL, outboundText, publishConversationUpdate, toOutboundRows } from "./outbound.server";
@@ -77,7 +78,10 @@ function withinWait<T>(promise: Promise<T>): Promise<T> {
   return Promise.race([
     promise,
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`cache did not answer within ${CACHE_WAIT_MS} ms`)), CACHE_WAIT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`cache did not answer within ${CACHE_WAIT_MS} ms`)),
+        CACHE_WAIT_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -87,16 +91,18 @@ export async function inboundAllowance(shop: string, waId: string): Promise<Inbo
   if (Date.now() < cacheDownUntil) return { ok: true };
   const c = cache();
   try {
-    const token = await withinWait(c.takeToken(`inbound:${shop}:${waId}`, INBOUND_RATE_PER_SEC, INBOUND_BURST));
+    const token = await withinWait(
+      c.takeToken(`inbound:${shop}:${waId}`, INBOUND_RATE_PER_SEC, INBOUND_BURST),
+    );
     if (token.ok) return { ok: true };
   } catch (error) {
     cacheDownUntil = Date.now() + CACHE_PAUSE_MS;
     log({ shop }).warn({ err: error }, "inbound throttle unavailable (cache down): answering");
     return { ok: true };
   }
-  const notify = await withinWait(c.setIfAbsent(`inbound:notice:${shop}:${waId}`, "1", THROTTLE_NOTICE_MS)).catch(
-    () => false,
-  );
+  const notify = await withinWait(
+    c.setIfAbsent(`inbound:notice:${shop}:${waId}`, "1", THROTTLE_NOTICE_MS),
+  ).catch(() => false);
   return { ok: false, notify };
 }
 
@@ -381,6 +387,10 @@ export async function processInboundMessage(
     await completeInboundEvent(shop, row.id, "done", tx);
   });
   if (feedbackTurn?.notify) await notifyMerchant(shop, conversation.id, feedbackTurn.notify);
+  if (handoff)
+    await scheduleAwayMessage(shop, conversation.id, now).catch((error) =>
+      logger.warn({ err: error }, "away message not scheduled"),
+    );
   if (replies.length) wake(OUTBOX_CHANNEL);
   await publishConversationUpdate(shop, conversation.id);
 }

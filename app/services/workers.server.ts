@@ -4,3 +4,4 @@ import "./inbox.server";
 import "./outbox.server";
 import "./scheduler.server";
 import "./feedback.server";
+import "./away.server";

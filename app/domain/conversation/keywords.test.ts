@@ -50,6 +50,27 @@ describe("parseCommand", () => {
     expect(parseCommand("بحث حذاء")).toEqual({ kind: "search", query: "حذاء" });
   });
 
+  it.each([
+    "can I talk to a human please",
+    "I want to speak with someone",
+    "Please connect me to customer service",
+    "need a real person!",
+    "chat with an agent",
+    "أريد التحدث مع موظف",
+    "ممكن اكلم خدمة العملاء؟",
+    "أبغى أتكلم مع شخص",
+    "بدي احكي مع انسان",
+  ])("a sentence asking for a person → human: %j", (text) => {
+    expect(parseCommand(text)?.kind).toBe("human");
+  });
+
+  it("a person word inside a product query is not a handoff", () => {
+    expect(parseCommand("do you have the secret agent costume")).toBeNull();
+    expect(parseCommand("two person tent")).toBeNull();
+    // While typing a search, only exact keywords count.
+    expect(parseCommand("talk to a human", { strict: true })).toBeNull();
+  });
+
   it("ignores ordinary text", () => {
     expect(parseCommand("I want a blue shirt for my brother please")).toBeNull();
     expect(parseCommand("hello, do you have shirts in size M for kids?")).toBeNull();

@@ -181,7 +181,29 @@ export function parseCommand(text: string, opts: { strict?: boolean } = {}): Com
 
   if (!opts.strict) {
     const wordCount = folded.split(" ").length;
+    if (wordCount <= 12 && asksForAPerson(folded)) return { kind: "human" };
     if (wordCount <= 6 && GREETINGS.some((g) => folded.startsWith(g + " "))) return { kind: "menu" };
   }
   return null;
+}
+
+/**
+ * A short sentence that asks for a person, beyond the exact keywords: "can I talk to a human please",
+ * "I want to speak with someone", "أريد التحدث مع موظف", "ممكن اكلم خدمة العملاء". Runs on folded text (أ→ا,
+ * ة→ه, punctuation gone). Words that are plausible product names alone ("agent", "person") only count after a
+ * talk/speak verb.
+ */
+const PERSON_EN =
+  /\b(talk|speak|chat|connect me|put me through)( to| with)? (a |an |the |your |some |real |live )*(human|person|agent|someone|somebody|representative|rep|staff|manager|operator|support|customer service)\b/;
+const PERSON_EN_ALONE = /\b(human agent|real person|live agent|customer (service|support|care))\b/;
+const PERSON_AR = /(موظف|خدمه العملاء|انسان|شخص حقيقي|الدعم الفني)/;
+const PERSON_AR_VERB = /(كلم|اكلم|التحدث|اتحدث|تحدث|اتكلم|التواصل|اتواصل)( مع)? (احد|شخص|حد)/;
+
+function asksForAPerson(folded: string): boolean {
+  return (
+    PERSON_EN.test(folded) ||
+    PERSON_EN_ALONE.test(folded) ||
+    PERSON_AR.test(folded) ||
+    PERSON_AR_VERB.test(folded)
+  );
 }

@@ -106,7 +106,8 @@ export const ar: Record<AdminMessageKey, string> = {
   "settings.fields.welcomeMessageAr": "رسالة الترحيب (بالعربية)",
   "settings.fields.awayMessageEn": "رسالة الغياب (بالإنجليزية)",
   "settings.fields.awayMessageAr": "رسالة الغياب (بالعربية)",
-  "settings.fields.awayMessageHelp": "تُرسل عندما يطلب المتسوق التحدث إلى شخص ولا يوجد أحد متاح.",
+  "settings.fields.awayMessageHelp":
+    "تُرسل مرة واحدة عندما يطلب المتسوق التحدث إلى شخص (أو يترك تقييمًا سلبيًا) ولم يرد أحد من المتجر خلال 5 دقائق.",
   "settings.fields.idleTimeoutMinutes": "البدء من جديد بعد",
   "settings.fields.idleTimeoutHelp":
     "بعد هذه المدة دون رسائل، تبدأ الرسالة التالية من القائمة (مع الإبقاء على السلة). 0 = أبدًا.",

@@ -112,7 +112,8 @@ export const en = {
   "settings.fields.welcomeMessageAr": "Welcome message (Arabic)",
   "settings.fields.awayMessageEn": "Away message (English)",
   "settings.fields.awayMessageAr": "Away message (Arabic)",
-  "settings.fields.awayMessageHelp": "Sent when a shopper asks for a person and nobody is available.",
+  "settings.fields.awayMessageHelp":
+    "Sent once when a shopper asks for a person (or leaves unhappy feedback) and nobody from the store has replied within 5 minutes.",
   "settings.fields.idleTimeoutMinutes": "Start over after",
   "settings.fields.idleTimeoutHelp":
     "After this long without a message, the next one starts at the menu (the cart is kept). 0 = never.",
