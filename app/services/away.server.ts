@@ -17,7 +17,7 @@ import { getShop } from "~/adapters/db/shops.server";
 import { parseState } from "~/domain/conversation";
 import type { Language, OutboundMessage } from "~/domain/types";
 import { log } from "~/logger.server";
-import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
+import { OUTBOX_CHANNEL, publishConversationUpdate, systemRows } from "./outbound.server";
 import { withinServiceWindow } from "./outbox.server";
 import { registerJobHandler, type JobOutcome } from "./scheduler.server";
 import { wake } from "./worker.server";
@@ -88,20 +88,7 @@ export async function sendAwayMessage(job: ScheduledJob, now = new Date()): Prom
     return { status: "skipped", reason: "outside the 24-hour window" };
 
   const message: OutboundMessage = { kind: "text", body: text };
-  await queueOutboundMessages(
-    shop,
-    toOutboundRows(
-      [message],
-      {
-        conversationId: conversation.id,
-        contactId: contact.id,
-        accountId: conversation.accountId,
-        toWaId: contact.waId,
-        author: "system",
-      },
-      `away:${shop}:${job.id}`,
-    ),
-  );
+  await queueOutboundMessages(shop, systemRows([message], conversation, contact, `away:${shop}:${job.id}`));
   log({ shop, conversationId: conversation.id }).info("away message queued");
   wake(OUTBOX_CHANNEL);
   await publishConversationUpdate(shop, conversation.id);

@@ -9,7 +9,7 @@ import { parseState } from "~/domain/conversation";
 import { orderConfirmationMessage } from "~/domain/notifications";
 import { db } from "~/db.server";
 import { log } from "~/logger.server";
-import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
+import { OUTBOX_CHANNEL, publishConversationUpdate, systemRows } from "./outbound.server";
 import { scheduleFeedbackRequest } from "./feedback.server";
 import { wake } from "./worker.server";
 
@@ -125,18 +125,8 @@ export async function handleOrderCreated(shop: string, payload: unknown): Promis
     });
     await queueOutboundMessages(
       shop,
-      toOutboundRows(
-        [message],
-        {
-          conversationId: conversation.id,
-          contactId: contact.id,
-          accountId: conversation.accountId,
-          toWaId: contact.waId,
-          author: "system",
-        },
-        // Idempotency keys are unique across shops: the key names the shop (an order id alone is not).
-        `order-confirmation:${shop}:${orderId}`,
-      ),
+      // Idempotency keys are unique across shops: the key names the shop (an order id alone is not).
+      systemRows([message], conversation, contact, `order-confirmation:${shop}:${orderId}`),
       tx,
     );
   });

@@ -36,6 +36,26 @@ export function toOutboundRows(
   }));
 }
 
+/** Rows for messages the app itself sends into a conversation (confirmations, away messages). */
+export function systemRows(
+  messages: OutboundMessage[],
+  conversation: { id: string; accountId: string | null },
+  contact: { id: string; waId: string },
+  keyPrefix: string,
+): OutboundMessageInput[] {
+  return toOutboundRows(
+    messages,
+    {
+      conversationId: conversation.id,
+      contactId: contact.id,
+      accountId: conversation.accountId,
+      toWaId: contact.waId,
+      author: "system",
+    },
+    keyPrefix,
+  );
+}
+
 export async function publishConversationUpdate(shop: string, conversationId: string): Promise<void> {
   await cache()
     .publish(`conversations:${shop}`, JSON.stringify({ conversationId, at: Date.now() }))
