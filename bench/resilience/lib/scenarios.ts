@@ -450,7 +450,8 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
       (x) => x.outcome === "ok" && x.arrivedAt >= outageStart + 1000 && x.arrivedAt < outageEnd,
     );
     const sentBefore = graph.attempts.filter(
-      (x) => x.outcome === "ok" && x.arrivedAt >= outageStart - (o.warmS - 1) * 1000 && x.arrivedAt < outageStart,
+      (x) =>
+        x.outcome === "ok" && x.arrivedAt >= outageStart - (o.warmS - 1) * 1000 && x.arrivedAt < outageStart,
     );
     await redis.start();
     redisPhase = "recover";
@@ -490,7 +491,8 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
         answersDuringOutage: redisAnswers,
         repliesSentDuringOutage: sentDuringOutage.length,
         repliesPerSecondBefore: Math.round((sentBefore.length / Math.max(1, o.warmS - 1)) * 10) / 10,
-        repliesPerSecondDuring: Math.round((sentDuringOutage.length / Math.max(1, (outageEnd - outageStart) / 1000 - 1)) * 10) / 10,
+        repliesPerSecondDuring:
+          Math.round((sentDuringOutage.length / Math.max(1, (outageEnd - outageStart) / 1000 - 1)) * 10) / 10,
         acknowledgedDuringOutage: redisAcked,
         firstReplyAfterS: first ? Math.round((first.arrivedAt - outageStart) / 100) / 10 : null,
         drainAfterRestartS: redisDrain.drained ? Math.round((Date.now() - outageEnd) / 100) / 10 : null,
