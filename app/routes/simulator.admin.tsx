@@ -10,6 +10,7 @@ const PAGES = [
   { path: "/app", title: "Analytics" },
   { path: "/app/inbox", title: "Inbox" },
   { path: "/app/feedback", title: "Feedback" },
+  { path: "/app/test-bot", title: "Test your bot" },
   { path: "/app/settings", title: "Settings" },
 ];
 

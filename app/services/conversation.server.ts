@@ -233,7 +233,8 @@ export async function processInboundMessage(
     contact.botEnabled &&
     !contact.blocked &&
     conversation.status === "bot" &&
-    !!account;
+    // A sandbox shopper ("Test your bot", ADR 009) needs no connected number: nothing is sent to WhatsApp.
+    (!!account || contact.sandbox);
 
   // A shopper writing faster than the throttle allows: recorded, not answered (one notice a minute).
   let notice: OutboundMessage | undefined;
@@ -386,11 +387,13 @@ export async function processInboundMessage(
     );
     await completeInboundEvent(shop, row.id, "done", tx);
   });
+  if (replies.length) wake(OUTBOX_CHANNEL);
+  // A sandbox conversation never alerts the merchant, schedules an away message or refreshes the inbox.
+  if (contact.sandbox) return;
   if (feedbackTurn?.notify) await notifyMerchant(shop, conversation.id, feedbackTurn.notify);
   if (handoff)
     await scheduleAwayMessage(shop, conversation.id, now).catch((error) =>
       logger.warn({ err: error }, "away message not scheduled"),
     );
-  if (replies.length) wake(OUTBOX_CHANNEL);
   await publishConversationUpdate(shop, conversation.id);
 }

@@ -3,6 +3,7 @@ import { getAccountCredentials, type AccountCredentials } from "~/adapters/db/ac
 import {
   claimOutboundMessages,
   markOutboundFailed,
+  markOutboundSandboxDelivered,
   markOutboundSent,
   rescheduleOutbound,
 } from "~/adapters/db/messages.server";
@@ -150,16 +151,21 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
   }
   const contacts = await db().contact.findMany({
     where: { OR: messages.map((m) => ({ shop: m.shop, id: m.contactId })) },
-    select: { id: true, lastInboundAt: true },
+    select: { id: true, lastInboundAt: true, sandbox: true },
   });
   const lastInbound = new Map(contacts.map((c) => [c.id, c.lastInboundAt]));
+  const sandbox = new Set(contacts.filter((c) => c.sandbox).map((c) => c.id));
   await Promise.all(
     messages.map((m) =>
-      sendOne(
+      (sandbox.has(m.contactId)
+        ? // "Test your bot": a sandbox shopper's replies never reach the Graph API (ADR 009).
+          markOutboundSandboxDelivered(m.shop, m.id, deps.now())
+        : sendOne(
         m,
         accounts.get(`${m.shop}:${m.accountId}`) ?? null,
         lastInbound.get(m.contactId) ?? null,
-        deps,
+            deps,
+          )
       ).catch((error) =>
         log({ shop: m.shop, messageId: m.id }).error({ err: error }, "sender crashed on a message"),
       ),

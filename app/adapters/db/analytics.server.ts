@@ -37,6 +37,13 @@ const bucket = (column: string) => `width_bucket(${column}, ${BOUNDS})`;
 /** YYYY-MM-DD of a bucket number (null stays null: the grouping set of the whole window). */
 const dayOf = (k: string) => `to_char($2::date + (${k} - 1), 'YYYY-MM-DD')`;
 
+/**
+ * Rows of sandbox conversations ("Test your bot", ADR 009) are left out: a hashed anti-join on the shop's few
+ * sandbox conversation ids. `column` is a conversation id (null passes: an order without a conversation).
+ */
+const notSandbox = (column: string) =>
+  `NOT EXISTS (SELECT 1 FROM "Conversation" sc WHERE sc.shop = $1 AND sc.sandbox AND sc.id = ${column})`;
+
 async function query<T>(sql: string, w: AnalyticsWindow): Promise<T[]> {
   return database().raw.query<T>(sql, params(w));
 }
@@ -112,7 +119,7 @@ export async function activityStats(w: AnalyticsWindow): Promise<ActivityStats> 
               count(*) FILTER (WHERE direction = 'out' AND status = 'failed') AS failed,
               count(*) FILTER (WHERE direction = 'out' AND status IN ('queued', 'sending')) AS pending
          FROM "Message"
-        WHERE shop = $1 AND "createdAt" >= ${LO} AND "createdAt" < ${HI}
+        WHERE shop = $1 AND "createdAt" >= ${LO} AND "createdAt" < ${HI} AND ${notSandbox('"conversationId"')}
         GROUP BY 1, 2
      ), per_conversation AS MATERIALIZED (
        SELECT c AS id, sum(msg_in) > 0 AS engaged FROM per_day GROUP BY c
@@ -123,12 +130,12 @@ export async function activityStats(w: AnalyticsWindow): Promise<ActivityStats> 
      ), checkouts AS (
        SELECT "conversationId" AS id, count(*) AS n
          FROM "Checkout"
-        WHERE shop = $1 AND "createdAt" >= ${LO} AND "createdAt" < ${HI}
+        WHERE shop = $1 AND "createdAt" >= ${LO} AND "createdAt" < ${HI} AND ${notSandbox('"conversationId"')}
         GROUP BY 1
      ), orders AS (
        SELECT "conversationId" AS id, count(*) AS n
          FROM "OrderAttribution"
-        WHERE shop = $1 AND "createdAt" >= ${LO} AND "createdAt" < ${HI}
+        WHERE shop = $1 AND "createdAt" >= ${LO} AND "createdAt" < ${HI} AND ${notSandbox('"conversationId"')}
         GROUP BY 1
      )
      SELECT
@@ -181,6 +188,7 @@ export function revenueStats(w: AnalyticsWindow): Promise<RevenueRow[]> {
                     coalesce(sum("totalAmount"), 0)::text AS amount
                FROM "OrderAttribution"
               WHERE shop = $1 AND "createdAt" >= ${LO} AND "createdAt" < ${HI}
+                AND ${notSandbox('"conversationId"')}
               GROUP BY GROUPING SETS ((1, 2), (2))) r`,
     w,
   );
@@ -283,6 +291,7 @@ export function responseTimes(w: AnalyticsWindow): Promise<ResponseTimeRow[]> {
               ${answer("merchant")} OVER later AS next_merchant
          FROM "Message"
         WHERE shop = $1 AND "createdAt" >= ${LO} - interval '1 day' AND "createdAt" < ${HI} + interval '1 day'
+          AND ${notSandbox('"conversationId"')}
        WINDOW later AS (PARTITION BY "conversationId" COLLATE "C" ORDER BY "createdAt" DESC
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
      ), waits AS (

@@ -49,7 +49,8 @@ export async function searchConversationIds(
     params.push(value);
     return `$${params.length}`;
   };
-  const where: string[] = [`c.shop = $1`];
+  // Sandbox conversations ("Test your bot", ADR 009) are never in the inbox.
+  const where: string[] = [`c.shop = $1`, `c.sandbox = false`];
   if (query.filter === "attention") where.push(`c."needsAttention" = true`);
   if (query.filter === "human") where.push(`c.status = 'human'`);
   if (query.filter === "bot") where.push(`c.status = 'bot'`);
@@ -163,12 +164,12 @@ export interface InboxCounts {
 export async function inboxCounts(shop: string): Promise<InboxCounts> {
   const prisma = db();
   const [all, attention, human, bot, unread] = await Promise.all([
-    prisma.conversation.count({ where: { shop } }),
-    prisma.conversation.count({ where: { shop, needsAttention: true } }),
-    prisma.conversation.count({ where: { shop, status: "human" } }),
-    prisma.conversation.count({ where: { shop, status: "bot" } }),
+    prisma.conversation.count({ where: { shop, sandbox: false } }),
+    prisma.conversation.count({ where: { shop, sandbox: false, needsAttention: true } }),
+    prisma.conversation.count({ where: { shop, sandbox: false, status: "human" } }),
+    prisma.conversation.count({ where: { shop, sandbox: false, status: "bot" } }),
     prisma.conversation.aggregate({
-      where: { shop, unreadCount: { gt: 0 } },
+      where: { shop, sandbox: false, unreadCount: { gt: 0 } },
       _count: { _all: true },
       _sum: { unreadCount: true },
     }),
@@ -189,7 +190,8 @@ export async function getConversationWithContact(
   shop: string,
   id: string,
 ): Promise<ConversationWithContact | null> {
-  const conversation = await db().conversation.findFirst({ where: { shop, id } });
+  // A sandbox thread is read in the "Test your bot" panel, not in the inbox.
+  const conversation = await db().conversation.findFirst({ where: { shop, id, sandbox: false } });
   if (!conversation) return null;
   const contact = await db().contact.findFirst({ where: { shop, id: conversation.contactId } });
   return contact ? { ...conversation, contact } : null;

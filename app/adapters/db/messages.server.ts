@@ -125,6 +125,25 @@ export async function rescheduleOutbound(
   });
 }
 
+/**
+ * A sandbox reply ("Test your bot") completed without the Graph API: recorded as delivered to the sandbox,
+ * with a `sandbox.` id in place of a WhatsApp id.
+ */
+export async function markOutboundSandboxDelivered(shop: string, id: string, at: Date): Promise<void> {
+  await db().message.updateMany({
+    where: { shop, id },
+    data: {
+      status: "delivered",
+      wamid: `sandbox.${id}`,
+      sentAt: at,
+      deliveredAt: at,
+      lockedUntil: null,
+      errorCode: null,
+      errorTitle: null,
+    },
+  });
+}
+
 export async function markOutboundFailed(
   shop: string,
   id: string,

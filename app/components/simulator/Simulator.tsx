@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { Bubble } from "./Bubble";
-import { viewOfGraphBody, viewOfShopperMessage, type MessageView, type ReplyChoice } from "./render";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { Phone, type PhoneItem, type PhoneSource, type ShopperMessage } from "./Phone";
 
 export interface SimShopper {
   waId: string;
@@ -8,12 +7,7 @@ export interface SimShopper {
   language: "en" | "ar";
 }
 
-interface ThreadItem {
-  key: string;
-  dir: "in" | "out";
-  at: number;
-  body: Record<string, unknown>;
-  status?: "failed" | "sent" | "read";
+interface ThreadItem extends PhoneItem {
   httpStatus?: number;
 }
 
@@ -49,18 +43,6 @@ interface Thread {
   }[];
 }
 
-const POLL_MS = 700;
-
-const QUICK: Record<"en" | "ar", string[]> = {
-  en: ["hi", "menu", "cart", "checkout", "help"],
-  ar: ["مرحبا", "القائمة", "السلة", "الدفع", "مساعدة"],
-};
-
-const UI = {
-  en: { placeholder: "Type a message", online: "online", typing: "typing…", send: "Send" },
-  ar: { placeholder: "اكتب رسالة", online: "متصل", typing: "يكتب…", send: "إرسال" },
-};
-
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 const money = (m: Money) => `${m.currencyCode} ${m.amount}`;
 
@@ -93,19 +75,11 @@ export function Simulator({
   const [shoppers, setShoppers] = useState<SimShopper[]>(initialShoppers);
   const [waId, setWaId] = useState<string>(initialShoppers[0]?.waId ?? "");
   const [thread, setThread] = useState<Thread | null>(null);
-  const [text, setText] = useState("");
-  const [sheet, setSheet] = useState<{
-    view: Extract<MessageView, { kind: "list" }>;
-    replyTo?: string;
-  } | null>(null);
-  const [waiting, setWaiting] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [devTab, setDevTab] = useState<"webhooks" | "graph">("webhooks");
   const [ready, setReady] = useState(false);
   const [showNew, setShowNew] = useState(false);
-  const chatRef = useRef<HTMLDivElement>(null);
-  const lastCount = useRef(0);
 
   const shopper = shoppers.find((s) => s.waId === waId);
   const lang = shopper?.language ?? "en";
@@ -118,119 +92,32 @@ export function Simulator({
 
   useEffect(() => {
     if (waId) window.localStorage.setItem("hala-sim-wa-id", waId);
-    setThread(null);
-    lastCount.current = 0;
   }, [waId]);
 
-  // Poll the thread while the page is open.
-  useEffect(() => {
-    if (!waId) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const tick = async () => {
-      try {
+  // The phone's data source: signed webhooks out, the demo's captured Graph requests back.
+  const source = useMemo<PhoneSource<Thread>>(
+    () => ({
+      key: waId,
+      poll: async () => {
+        if (!waId) return null;
         const res = await fetch(`/simulator/api/thread?wa_id=${encodeURIComponent(waId)}&ack=1`, {
           cache: "no-store",
         });
-        if (res.ok && !stopped) {
-          const next = (await res.json()) as Thread;
-          setThread((prev) => (prev && JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
-        }
-      } catch {
-        // the demo server restarted: try again
-      }
-      if (!stopped) timer = setTimeout(tick, POLL_MS);
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [waId]);
-
-  // Scroll to the newest message; stop "typing…" when the bot answered.
-  const items = useMemo(() => thread?.items ?? [], [thread]);
-  useEffect(() => {
-    if (items.length !== lastCount.current) {
-      lastCount.current = items.length;
-      chatRef.current?.scrollTo({ top: chatRef.current.scrollHeight });
-    }
-    const last = items[items.length - 1];
-    if (waiting !== null && last && last.dir === "out" && last.at >= waiting) setWaiting(null);
-  }, [items, waiting]);
-  useEffect(() => {
-    if (waiting === null) return;
-    const t = setTimeout(() => setWaiting(null), 10_000);
-    return () => clearTimeout(t);
-  }, [waiting]);
-
-  const send = useCallback(
-    async (message: Record<string, unknown>, replyTo?: string) => {
-      if (!shopper) return;
-      setError(null);
-      setWaiting(Date.now());
-      try {
+        return res.ok ? ((await res.json()) as Thread) : null;
+      },
+      send: async (message: ShopperMessage, replyTo?: string) => {
+        if (!shopper) return;
         const result = await postJson<{ status: number; response: string }>("/simulator/api/send", {
           waId: shopper.waId,
           name: shopper.name,
           message,
           replyTo,
         });
-        if (result.status !== 200) setError(`The webhook answered ${result.status}: ${result.response}`);
-      } catch (e) {
-        setWaiting(null);
-        setError(String((e as Error).message));
-      }
-    },
-    [shopper],
-  );
-
-  const onReply = useCallback(
-    (item: ThreadItem) => (choice: ReplyChoice, kind: "button" | "template") => {
-      const replyTo =
-        typeof item.body.biz_opaque_callback_data === "string"
-          ? item.body.biz_opaque_callback_data
-          : undefined;
-      if (kind === "template")
-        void send({ type: "button", button: { payload: choice.id, text: choice.title } }, replyTo);
-      else
-        void send(
-          {
-            type: "interactive",
-            interactive: { type: "button_reply", button_reply: { id: choice.id, title: choice.title } },
-          },
-          replyTo,
-        );
-    },
-    [send],
-  );
-
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const body = text.trim();
-    if (!body) return;
-    setText("");
-    void send({ type: "text", text: { body } });
-  };
-
-  const pickRow = (row: ReplyChoice) => {
-    const replyTo = sheet?.replyTo;
-    setSheet(null);
-    void send(
-      {
-        type: "interactive",
-        interactive: {
-          type: "list_reply",
-          list_reply: {
-            id: row.id,
-            title: row.title,
-            ...(row.description ? { description: row.description } : {}),
-          },
-        },
+        if (result.status !== 200) throw new Error(`The webhook answered ${result.status}: ${result.response}`);
       },
-      replyTo,
-    );
-  };
+    }),
+    [waId, shopper],
+  );
 
   const orderAction = async (action: "place" | "fulfill") => {
     if (!shopper) return;
@@ -378,118 +265,13 @@ export function Simulator({
         </ul>
       </aside>
 
-      <section className="sim-phone" lang={lang} aria-label="Phone">
-        <header className="sim-phone-header">
-          <div className="sim-avatar">{shopName.slice(0, 1)}</div>
-          <div>
-            <div className="sim-phone-title">{shopName}</div>
-            <div className="sim-phone-sub">{waiting !== null ? UI[lang].typing : UI[lang].online}</div>
-          </div>
-        </header>
-        <div className="sim-chat" ref={chatRef} data-testid="chat">
-          {items.map((item) => (
-            <Bubble
-              key={item.key}
-              dir={item.dir}
-              time={time(item.at)}
-              status={item.status}
-              view={item.dir === "in" ? viewOfShopperMessage(item.body) : viewOfGraphBody(item.body)}
-              actions={{
-                onReply: onReply(item),
-                onOpenList: (view) =>
-                  setSheet({
-                    view,
-                    replyTo:
-                      typeof item.body.biz_opaque_callback_data === "string"
-                        ? item.body.biz_opaque_callback_data
-                        : undefined,
-                  }),
-              }}
-            />
-          ))}
-          {waiting !== null ? (
-            <div className="sim-row sim-row-bot">
-              <div className="sim-bubble sim-bubble-bot sim-typing" data-testid="typing">
-                <span />
-                <span />
-                <span />
-              </div>
-            </div>
-          ) : null}
-        </div>
-        <div className="sim-quick">
-          {QUICK[lang].map((q) => (
-            <button
-              key={q}
-              type="button"
-              dir="auto"
-              onClick={() => void send({ type: "text", text: { body: q } })}
-              data-testid="quick"
-            >
-              {q}
-            </button>
-          ))}
-        </div>
-        <form className="sim-composer" onSubmit={onSubmit}>
-          <input
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={UI[lang].placeholder}
-            dir="auto"
-            data-testid="composer-input"
-            aria-label={UI[lang].placeholder}
-          />
-          <button type="submit" data-testid="send-button" aria-label={UI[lang].send}>
-            ➤
-          </button>
-        </form>
-        {sheet ? (
-          <div className="sim-sheet-backdrop" onClick={() => setSheet(null)} role="presentation">
-            <div
-              className="sim-sheet"
-              onClick={(e) => e.stopPropagation()}
-              role="dialog"
-              aria-label={sheet.view.button}
-              data-testid="list-sheet"
-            >
-              <div className="sim-sheet-title" dir="auto">
-                <button
-                  type="button"
-                  className="sim-sheet-close"
-                  onClick={() => setSheet(null)}
-                  aria-label="Close"
-                >
-                  ✕
-                </button>
-                {sheet.view.button}
-              </div>
-              {sheet.view.sections.map((section, i) => (
-                <div key={i} className="sim-sheet-section">
-                  {section.title ? (
-                    <div className="sim-sheet-section-title" dir="auto">
-                      {section.title}
-                    </div>
-                  ) : null}
-                  {section.rows.map((row) => (
-                    <button
-                      key={row.id}
-                      type="button"
-                      className="sim-sheet-row"
-                      onClick={() => pickRow(row)}
-                      data-testid="list-row"
-                      data-id={row.id}
-                      dir="auto"
-                    >
-                      <span className="sim-sheet-row-title">{row.title}</span>
-                      {row.description ? <span className="sim-sheet-row-desc">{row.description}</span> : null}
-                    </button>
-                  ))}
-                </div>
-              ))}
-            </div>
-          </div>
-        ) : null}
-      </section>
+      <Phone
+        source={source}
+        title={shopName}
+        language={lang}
+        onThread={setThread}
+        onError={setError}
+      />
 
       <aside className="sim-dev" aria-label="Developer view">
         <div className="sim-tabs">
