@@ -34,6 +34,7 @@ function Nav() {
       <Link to="/app/inbox">{t("nav.inbox")}</Link>
       <Link to="/app/feedback">{t("nav.feedback")}</Link>
       <Link to="/app/assistant">{t("nav.assistant")}</Link>
+      <Link to="/app/test-bot">{t("nav.testBot")}</Link>
       <Link to="/app/settings">{t("nav.settings")}</Link>
     </NavMenu>
   );

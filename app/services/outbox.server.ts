@@ -161,9 +161,9 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
         ? // "Test your bot": a sandbox shopper's replies never reach the Graph API (ADR 009).
           markOutboundSandboxDelivered(m.shop, m.id, deps.now())
         : sendOne(
-        m,
-        accounts.get(`${m.shop}:${m.accountId}`) ?? null,
-        lastInbound.get(m.contactId) ?? null,
+            m,
+            accounts.get(`${m.shop}:${m.accountId}`) ?? null,
+            lastInbound.get(m.contactId) ?? null,
             deps,
           )
       ).catch((error) =>

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
+import { getAiSettings } from "~/adapters/db/ai.server";
 import { storeInboundEvents } from "~/adapters/db/inbound-events.server";
 import { getMessage } from "~/adapters/db/inbox.server";
 import {
@@ -17,6 +18,7 @@ import {
   NotASandboxContact,
   sandboxThread,
 } from "~/adapters/db/sandbox.server";
+import { getShop } from "~/adapters/db/shops.server";
 import { toGraphRequest } from "~/adapters/whatsapp/to-graph-request";
 import { flattenWebhook, parseWebhookBody } from "~/adapters/whatsapp/webhook-schema";
 import { initialState } from "~/domain/conversation";
@@ -256,4 +258,15 @@ export async function sandboxThreadView(shop: string, sandboxId: string): Promis
 /** Starts the sandbox conversation over (the next message begins a new one). */
 export async function resetSandbox(shop: string, sandboxId: string): Promise<boolean> {
   return deleteSandboxConversation(shop, sandboxWaId(sandboxId));
+}
+
+/** What the panel shows around the phone: the store's name and whether the bot (and the AI) will answer. */
+export async function testBotPage(shop: string) {
+  const [row, ai] = await Promise.all([getShop(shop), getAiSettings(shop)]);
+  return {
+    shopName: row?.name ?? shop.replace(/\.myshopify\.com$/, ""),
+    botEnabled: row?.botEnabled ?? true,
+    aiEnabled: !!ai?.enabled,
+    defaultLanguage: row?.defaultLanguage === "ar" ? ("ar" as const) : ("en" as const),
+  };
 }

@@ -113,7 +113,8 @@ export function Simulator({
           message,
           replyTo,
         });
-        if (result.status !== 200) throw new Error(`The webhook answered ${result.status}: ${result.response}`);
+        if (result.status !== 200)
+          throw new Error(`The webhook answered ${result.status}: ${result.response}`);
       },
     }),
     [waId, shopper],
@@ -265,13 +266,7 @@ export function Simulator({
         </ul>
       </aside>
 
-      <Phone
-        source={source}
-        title={shopName}
-        language={lang}
-        onThread={setThread}
-        onError={setError}
-      />
+      <Phone source={source} title={shopName} language={lang} onThread={setThread} onError={setError} />
 
       <aside className="sim-dev" aria-label="Developer view">
         <div className="sim-tabs">

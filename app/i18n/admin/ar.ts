@@ -7,6 +7,7 @@ export const ar: Record<AdminMessageKey, string> = {
   "nav.feedback": "التقييمات",
   "nav.assistant": "المساعد الذكي",
   "nav.settings": "الإعدادات",
+  "nav.testBot": "جرّب البوت",
 
   "common.save": "حفظ",
   "common.discard": "تجاهل",
@@ -290,4 +291,20 @@ export const ar: Record<AdminMessageKey, string> = {
   "feedback.empty.body": "بعد توصيل الطلب، يطلب هلا من المتسوق تقييمه. تظهر ردودهم هنا.",
   "feedback.empty.noMatchTitle": "لا توجد تقييمات مطابقة",
   "feedback.empty.noMatchBody": "جرّب نتيجة أو تقييمًا آخر.",
+  // --- test your bot ---
+  "testBot.title": "جرّب البوت",
+  "testBot.intro":
+    "تحدّث مع البوت كما يفعل المتسوق: كتالوجك الحقيقي والسلة وروابط الدفع والمساعد الذكي. لا يُرسل شيء إلى واتساب، ولا تظهر هذه المحادثات التجريبية في صندوق الرسائل أو التحليلات.",
+  "testBot.shopper": "متسوق تجريبي",
+  "testBot.name": "اسم المتسوق",
+  "testBot.language": "لغة المتسوق",
+  "testBot.languageHelp": "يرد البوت بهذه اللغة حتى يكتب المتسوق بلغة أخرى.",
+  "testBot.reset": "ابدأ من جديد",
+  "testBot.resetHelp": "يحذف هذه المحادثة التجريبية وسلتها. تبقى الطلبات المسودة التي أُنشئت في Shopify.",
+  "testBot.resetDone": "تم مسح المحادثة التجريبية",
+  "testBot.checkoutNote": "روابط الدفع طلبات مسودة حقيقية في متجرك، موسومة مثل كل روابط الدفع من هلا.",
+  "testBot.botOff": "البوت متوقف في الإعدادات، لذلك لن يتلقى المتسوق التجريبي أي رد.",
+  "testBot.handedOff":
+    "حُوّلت هذه المحادثة التجريبية إلى موظف، لذلك يصمت البوت. ابدأ من جديد للتحدث مع البوت مرة أخرى.",
+  "testBot.sendFailed": "تعذّر إرسال الرسالة: {error}",
 };

@@ -8,6 +8,7 @@ export const en = {
   "nav.feedback": "Feedback",
   "nav.assistant": "AI assistant",
   "nav.settings": "Settings",
+  "nav.testBot": "Test your bot",
 
   "common.save": "Save",
   "common.discard": "Discard",
@@ -300,6 +301,24 @@ export const en = {
     "After an order is delivered, Hala asks the shopper for a rating. Their answers appear here.",
   "feedback.empty.noMatchTitle": "No feedback matches",
   "feedback.empty.noMatchBody": "Try another outcome or rating.",
+  // --- test your bot ---
+  "testBot.title": "Test your bot",
+  "testBot.intro":
+    "Chat with your bot as a shopper would: your real catalog, cart, checkout links and AI assistant. Nothing is sent to WhatsApp, and these test chats stay out of the inbox and analytics.",
+  "testBot.shopper": "Sandbox shopper",
+  "testBot.name": "Shopper name",
+  "testBot.language": "Shopper language",
+  "testBot.languageHelp": "The bot answers in this language until the shopper writes in another.",
+  "testBot.reset": "Start over",
+  "testBot.resetHelp":
+    "Forgets this test conversation and its cart. Draft orders already created stay in Shopify.",
+  "testBot.resetDone": "Test conversation cleared",
+  "testBot.checkoutNote":
+    "Checkout links are real draft orders in your store, tagged like every Hala checkout.",
+  "testBot.botOff": "Your bot is turned off in Settings, so the test shopper gets no answers.",
+  "testBot.handedOff":
+    "This test conversation was handed to a person, so the bot stays silent. Start over to talk to the bot again.",
+  "testBot.sendFailed": "The message could not be sent: {error}",
 } as const;
 
 export type AdminMessageKey = keyof typeof en;
