@@ -23,6 +23,7 @@ import { storeInboundEvents } from "~/adapters/db/inbound-events.server";
 import { scheduleJob } from "~/adapters/db/jobs.server";
 import { markOutboundSent, queueOutboundMessages, recordInboundMessage } from "~/adapters/db/messages.server";
 import { recordCheckout, recordOrderAttribution } from "~/adapters/db/orders.server";
+import { ensureSandboxConversation } from "~/adapters/db/sandbox.server";
 import { replaceTemplates } from "~/adapters/db/settings.server";
 import { deleteShopData } from "~/adapters/db/shops.server";
 import { claimWebhookDelivery } from "~/adapters/db/webhook-deliveries.server";
@@ -37,6 +38,8 @@ import { action as threadAction, loader as threadLoader } from "~/routes/app.inb
 import { loader as inboxLoader } from "~/routes/app.inbox";
 import { loader as mediaLoader } from "~/routes/app.media.$id";
 import { loader as settingsLoader } from "~/routes/app.settings";
+import { loader as testBotLoader } from "~/routes/app.test-bot";
+import { action as sandboxAction, loader as sandboxLoader } from "~/routes/app.test-bot.sandbox";
 import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
 import { action as appUninstalled } from "~/routes/webhooks.app.uninstalled";
 import { action as dataRequest } from "~/routes/webhooks.customers.data_request";
@@ -69,6 +72,9 @@ const SAME_WA = "966555000111";
 const SAME_ORDER = "gid://shopify/Order/820982911946154508";
 const SAME_DRAFT = "gid://shopify/DraftOrder/1001";
 const B_MARKER = "ISO-B-PRIVATE";
+/** "Test your bot": the same sandbox shopper id in both shops. */
+const SAME_SANDBOX_ID = "isosame01";
+const SAME_SANDBOX_WA = `sandbox-${SAME_SANDBOX_ID}`;
 const graph = createGraphApiFake();
 
 interface Seeded {
@@ -213,6 +219,21 @@ async function seedShop(shop: string, n: number): Promise<Seeded> {
     latencyMs: 100,
     ok: true,
     error: null,
+  });
+  const sandbox = await ensureSandboxConversation(shop, {
+    waId: SAME_SANDBOX_WA,
+    name: `${name} sandbox`,
+    language: "en",
+    initialState: initialState({ language: "en" }) as unknown as Prisma.InputJsonValue,
+  });
+  await recordInboundMessage(shop, {
+    conversationId: sandbox.conversation.id,
+    contactId: sandbox.contact.id,
+    wamid: `sandbox.IN.${shop}`,
+    type: "text",
+    body: { raw: { type: "text", text: { body: `${name} sandbox hi` } } },
+    text: `${name} sandbox hi`,
+    createdAt: at,
   });
   const webhookId = `wh-${shop}`;
   await claimWebhookDelivery(shop, webhookId, "orders/create");
@@ -627,6 +648,30 @@ const ISOLATION: Record<string, Check> = {
     kind: "write",
     run: (fn, ctx) => both(fn, (s) => [A, s.outMessageId, new Date(), { title: "x" }], ctx),
   },
+  "messages:markOutboundSandboxDelivered": {
+    kind: "write",
+    run: (fn, ctx) => both(fn, (s) => [A, s.outMessageId, new Date()], ctx),
+  },
+  // sandbox.server ("Test your bot")
+  "sandbox:NotASandboxContact": { kind: "pure", why: "an error class; no query", run: async () => null },
+  "sandbox:ensureSandboxConversation": {
+    kind: "write",
+    run: async (fn) => [
+      await call(fn, A, { waId: SAME_SANDBOX_WA, name: "renamed", language: "ar", initialState: {} }),
+      // A real contact's wa_id (shop B has the same one) is refused, never turned into a sandbox.
+      await swallow(
+        call(fn, A, { waId: SAME_WA, name: "x", language: "en", initialState: {} }) as Promise<unknown>,
+      ),
+    ],
+  },
+  "sandbox:sandboxThread": {
+    kind: "read",
+    run: async (fn) => [await call(fn, A, SAME_SANDBOX_WA), await call(fn, A, SAME_WA)],
+  },
+  "sandbox:deleteSandboxConversation": {
+    kind: "write",
+    run: async (fn) => [await call(fn, A, SAME_SANDBOX_WA), await call(fn, A, SAME_WA)],
+  },
   "messages:markOutboundFailed": {
     kind: "write",
     run: (fn, ctx) => both(fn, (s) => [A, s.outMessageId, { title: "x" }, new Date()], ctx),
@@ -724,6 +769,9 @@ const ROUTES: Record<string, string> = {
     "exercised: shop A's conversations only (and searching shop B's name / phone finds nothing of B)",
   "app.media.$id.tsx": "exercised: shop B's message id → 404",
   "app.settings.tsx": "exercised: loader and save as shop A",
+  "app.test-bot.tsx": "exercised: loader as shop A (its own name and settings)",
+  "app.test-bot.sandbox.tsx":
+    "exercised: the sandbox id both shops use → only A's thread; A's reset and send never touch B's",
   "app.tsx": "layout: authenticates, no shop data",
   "auth.$.tsx": "OAuth callback of the library; no shop data of ours",
   "auth.login.tsx": "login form; no shop data",
@@ -971,6 +1019,30 @@ describe("tenant isolation: routes and flows", () => {
     await expectStatus(
       "assistant",
       callRoute(routes.assistant.loader, adminRequest(A, "/app/assistant")),
+      200,
+    );
+    await expectStatus("test your bot", callRoute(testBotLoader, adminRequest(A, "/app/test-bot")), 200);
+    await expectStatus(
+      "sandbox thread, the id B uses too",
+      callRoute(sandboxLoader, adminRequest(A, `/app/test-bot/sandbox?sandbox=${SAME_SANDBOX_ID}`)),
+      200,
+    );
+    await expectStatus(
+      "sandbox send, the id B uses too",
+      callRoute(
+        sandboxAction,
+        adminRequest(A, "/app/test-bot/sandbox", {
+          form: { intent: "send", sandboxId: SAME_SANDBOX_ID, name: "A", language: "en", text: "hi" },
+        }),
+      ),
+      202,
+    );
+    await expectStatus(
+      "sandbox reset, the id B uses too",
+      callRoute(
+        sandboxAction,
+        adminRequest(A, "/app/test-bot/sandbox", { form: { intent: "reset", sandboxId: SAME_SANDBOX_ID } }),
+      ),
       200,
     );
     // Shop A's own actions on its own conversation never reach B's conversation with the same shopper.
