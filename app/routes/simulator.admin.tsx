@@ -44,7 +44,7 @@ export default function DemoAdmin() {
           <li key={p.path}>
             <a
               href={`/simulator/admin/open?path=${encodeURIComponent(p.path)}`}
-              data-testid={`admin-link-${p.title.toLowerCase()}`}
+              data-testid={`admin-link-${p.title.toLowerCase().replace(/\s+/g, "-")}`}
             >
               {p.title}
             </a>{" "}

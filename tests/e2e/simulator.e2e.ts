@@ -276,3 +276,46 @@ test("merchant admin opens outside Shopify with a demo session token, and its me
   assert(/E2E Sara|نورة/.test(body), `the inbox lists the simulator's shoppers: ${body.slice(0, 500)}`);
   await page.close();
 });
+
+test("Test your bot in the admin: the same phone on the sandbox, hi → menu → a product list, nothing sent to WhatsApp", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: USER_AGENT });
+  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) =>
+    route.fulfill({ status: 204, body: "" }),
+  );
+  page.on("pageerror", (error) => console.log(`  [test-bot page error] ${error.message}`));
+  await page.goto(`${demo.url}/simulator/admin`);
+  await page.getByTestId("admin-link-test-your-bot").click();
+  await page.waitForURL(/\/app\/test-bot/);
+  await page.locator('[data-testid="test-bot-phone"][data-ready="true"]').waitFor({ timeout: 15_000 });
+  await screenshot(page, "test-bot-start");
+
+  const before = await botBubbles(page).count();
+  await page.getByTestId("composer-input").fill("hi");
+  await page.getByTestId("send-button").click();
+  await waitForBot(page, before);
+  const menu = await lastBotText(page);
+  assert(/welcome/i.test(menu), `the sandbox shopper gets the bot's menu: ${menu}`);
+  await tap(page, ["menu:browse"], "test-bot-menu");
+  await tap(page, ["col:"], "test-bot-collections");
+  // The collection's products from the demo store's catalog, as a list with product rows.
+  await botBubbles(page).last().locator('[data-testid="list-open"]').click();
+  const rows = page.getByTestId("list-sheet").locator('[data-testid="list-row"]');
+  const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-id") ?? ""));
+  await screenshot(page, "test-bot-product-list");
+  assert(ids.filter((id) => id.startsWith("prod:")).length >= 2, `a product list: ${ids.join(", ")}`);
+
+  // Nothing reached the Graph API fake for the sandbox shopper, and the inbox does not list it.
+  const saved = await page.evaluate(() => window.localStorage.getItem("hala-test-bot"));
+  const sandboxId = (JSON.parse(saved ?? "{}") as { sandboxId?: string }).sandboxId;
+  assert(sandboxId, `the sandbox id is kept in the browser: ${saved}`);
+  const graph = await fetch(`${demo.url}/simulator/api/messages?wa_id=sandbox-${sandboxId}`);
+  const sent = (await graph.json()) as unknown[];
+  assert(graph.status === 200 && sent.length === 0, `Graph requests for the sandbox: ${sent.length}`);
+  await page.locator("ui-nav-menu a", { hasText: "Inbox" }).click();
+  await page.waitForURL(/\/app\/inbox/);
+  await page.waitForLoadState("load");
+  await page.waitForTimeout(1000);
+  const inbox = await page.locator("body").innerText();
+  assert(!/Test shopper/.test(inbox), `the inbox does not list the sandbox shopper: ${inbox.slice(0, 300)}`);
+  await page.close();
+});
