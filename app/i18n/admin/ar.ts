@@ -298,7 +298,8 @@ export const ar: Record<AdminMessageKey, string> = {
   "testBot.shopper": "متسوق تجريبي",
   "testBot.name": "اسم المتسوق",
   "testBot.language": "لغة المتسوق",
-  "testBot.languageHelp": "يرد البوت بهذه اللغة حتى يكتب المتسوق بلغة أخرى.",
+  "testBot.languageHelp":
+    "يرحّب البوت بالمتسوق بهذه اللغة. لتغيير لغة محادثة جارية، ابدأ من جديد أو اكتب باللغة الأخرى.",
   "testBot.reset": "ابدأ من جديد",
   "testBot.resetHelp": "يحذف هذه المحادثة التجريبية وسلتها. تبقى الطلبات المسودة التي أُنشئت في Shopify.",
   "testBot.resetDone": "تم مسح المحادثة التجريبية",

@@ -308,7 +308,8 @@ export const en = {
   "testBot.shopper": "Sandbox shopper",
   "testBot.name": "Shopper name",
   "testBot.language": "Shopper language",
-  "testBot.languageHelp": "The bot answers in this language until the shopper writes in another.",
+  "testBot.languageHelp":
+    "The bot greets the shopper in this language. To switch a chat in progress, start over or write in the other language.",
   "testBot.reset": "Start over",
   "testBot.resetHelp":
     "Forgets this test conversation and its cart. Draft orders already created stay in Shopify.",
