@@ -234,7 +234,7 @@ export const ShopperInput = z.object({
 export async function listShoppers(): Promise<Shopper[]> {
   const s = state();
   const contacts = await db().contact.findMany({
-    where: { shop: s.backends.shop },
+    where: { shop: s.backends.shop, sandbox: false }, // not the admin's "Test your bot" shoppers
     orderBy: { createdAt: "asc" },
     take: 100,
     select: { waId: true, name: true, language: true },
