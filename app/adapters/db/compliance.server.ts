@@ -24,7 +24,11 @@ export async function findCustomerContacts(
   // A phone without a country code matches the end of the wa_id ("555-625-1199" ~ "15556251199").
   if (digits) or.push({ waId: digits }, { waId: { endsWith: digits } });
   if (or.length === 0) return [];
-  return db().contact.findMany({ where: { shop, OR: or }, select: { id: true, waId: true } });
+  // A "Test your bot" sandbox contact is never a customer (its id may end in digits by chance).
+  return db().contact.findMany({
+    where: { shop, sandbox: false, OR: or },
+    select: { id: true, waId: true },
+  });
 }
 
 /**
