@@ -318,6 +318,19 @@ describe("Test your bot: the sandbox runs the shop's real pipeline, nothing reac
     expect(await db().contact.count({ where: { shop: SHOP, sandbox: true } })).toBe(1);
   });
 
+  it("two first messages at once make one sandbox shopper, and both are answered in order", async () => {
+    const send = (body: string) =>
+      post({ intent: "send", sandboxId: SANDBOX, name: "S", language: "en", text: body });
+    const responses = await Promise.all([send("hi"), send("menu")]);
+    expect(responses.map((r) => r.status)).toEqual([202, 202]);
+    await settle();
+    expect(await db().contact.count({ where: { shop: SHOP, sandbox: true } })).toBe(1);
+    expect(await db().conversation.count({ where: { shop: SHOP, sandbox: true } })).toBe(1);
+    const items = (await thread()).items;
+    expect(items.filter((i) => i.dir === "in")).toHaveLength(2);
+    expect(items.at(-1)!.dir).toBe("out");
+  });
+
   it("a real contact is never taken over by a sandbox id", async () => {
     await db().contact.create({ data: { shop: SHOP, waId: `sandbox-${SANDBOX}`, name: "Real" } });
     const response = await post({

@@ -1,5 +1,6 @@
 import type { Contact, Conversation, Message, Prisma } from "@prisma/client";
 import { db } from "~/db.server";
+import { isUniqueViolation } from "./errors";
 
 /**
  * The admin's "Test your bot" sandbox (docs/decisions/009-test-your-bot.md): a sandbox contact and its
@@ -16,6 +17,19 @@ export class NotASandboxContact extends Error {
 
 /** The sandbox contact and its conversation, created (or renamed, relanguaged) for a test message. */
 export async function ensureSandboxConversation(
+  shop: string,
+  input: { waId: string; name: string; language: "en" | "ar"; initialState: Prisma.InputJsonValue },
+): Promise<{ contact: Contact; conversation: Conversation }> {
+  try {
+    return await upsertSandbox(shop, input);
+  } catch (error) {
+    // Two first messages at once: both upserts tried to create; the second attempt finds the rows.
+    if (isUniqueViolation(error)) return upsertSandbox(shop, input);
+    throw error;
+  }
+}
+
+async function upsertSandbox(
   shop: string,
   input: { waId: string; name: string; language: "en" | "ar"; initialState: Prisma.InputJsonValue },
 ): Promise<{ contact: Contact; conversation: Conversation }> {
