@@ -23,7 +23,7 @@ import { toGraphRequest } from "~/adapters/whatsapp/to-graph-request";
 import { flattenWebhook, parseWebhookBody } from "~/adapters/whatsapp/webhook-schema";
 import { initialState } from "~/domain/conversation";
 import type { OutboundMessage } from "~/domain/types";
-import { INBOX_CHANNEL } from "./whatsapp-intake.server";
+import { INBOX_CHANNEL, storable } from "./whatsapp-intake.server";
 import { wake } from "./worker.server";
 
 /** Stands in for a phone_number_id on sandbox inbox events (no account has it: nothing is sent). */
@@ -128,6 +128,8 @@ export async function sendSandboxMessage(
   input: Extract<TestBotAction, { intent: "send" }>,
   now: Date = new Date(),
 ): Promise<{ wamid: string; conversationId: string }> {
+  // Storable in PostgreSQL like a webhook's strings: no NUL, no lone surrogate (names, texts, titles).
+  input = JSON.parse(JSON.stringify(input), storable) as typeof input;
   const waId = sandboxWaId(input.sandboxId);
   let ids;
   try {

@@ -3,7 +3,7 @@
  * (tests/helpers/session-token.ts): app.settings (save, test connection, verify token, templates),
  * app.inbox.$id (take over, give back, reply, template, block, bot on/off, mark read), app.assistant
  * (save, preview), and the loaders of app.inbox (search, filters, cursors), app.inbox.$id, app.feedback,
- * app.media.$id, app._index (analytics range).
+ * app.media.$id, app._index (analytics range); app.test-bot.sandbox (Test your bot: send, reset, thread).
  *
  * Invariants: never a 5xx; a refused request (4xx) changes no table; shop B's rows never change and shop B's
  * data never appears in shop A's responses; requests without a valid session token are refused (401) and
@@ -21,6 +21,7 @@ import { action as threadAction, loader as threadLoader } from "~/routes/app.inb
 import { loader as inboxLoader } from "~/routes/app.inbox";
 import { loader as mediaLoader } from "~/routes/app.media.$id";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/app.settings";
+import { action as sandboxAction, loader as sandboxLoader } from "~/routes/app.test-bot.sandbox";
 import { setupTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/remix";
 import { adminRequest, sessionToken } from "../helpers/session-token";
@@ -474,6 +475,45 @@ describe("admin forms and loaders under hostile input", () => {
       );
     }
     expectNoUnknown(tally.actions);
+  });
+
+  it("explicit and property: Test your bot (sandbox send and reset, thread loader)", async () => {
+    const validSend = { intent: "send", sandboxId: "fuzzsandbox1", name: "Sara", language: "en", text: "hi" };
+    for (const e of [...EDGE_STRINGS, "x".repeat(70_000)]) {
+      for (const field of ["sandboxId", "name", "text", "replyTo", "language"])
+        await check("actions", `sandbox send ${field}=${shortRepr(e, 40)}`, () =>
+          call(sandboxAction, post("/app/test-bot/sandbox", { ...validSend, [field]: e })),
+        );
+      await check("actions", `sandbox message=${shortRepr(e, 40)}`, () =>
+        call(
+          sandboxAction,
+          post("/app/test-bot/sandbox", {
+            intent: "send",
+            sandboxId: validSend.sandboxId,
+            name: validSend.name,
+            language: validSend.language,
+            message: JSON.stringify({ type: "text", text: { body: e } }),
+          }),
+        ),
+      );
+      await check("loaders", `sandbox thread ${shortRepr(e, 40)}`, () =>
+        call(sandboxLoader, adminRequest(A, `/app/test-bot/sandbox?sandbox=${segment(e)}`)),
+      );
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        form(["send", "reset"], ["sandboxId", "name", "language", "text", "message", "replyTo"]),
+        async (fields) => {
+          await check("actions", `sandbox ${shortRepr(fields, 200)}`, () =>
+            call(sandboxAction, post("/app/test-bot/sandbox", fields)),
+          );
+          return true;
+        },
+      ),
+      { numRuns: runs(150), seed: FUZZ_SEED + 40, endOnFailure: true },
+    );
+    expectNoUnknown(tally.actions);
+    expectNoUnknown(tally.loaders);
   });
 
   it("property: settings form", async () => {
