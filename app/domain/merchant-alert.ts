@@ -65,6 +65,7 @@ const SENTIMENT: Record<Language, Record<string, string>> = {
 
 /** One line, no control characters, bounded: a subject header must never carry a line break. */
 function oneLine(value: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const flat = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
