@@ -35,27 +35,37 @@ const shopperSays = (waId: string, name: string, text: string) =>
 const isAdminPost = (path: string) => (r: Response) =>
   r.request().method() === "POST" && new URL(r.url()).pathname === path;
 
-test("admin settings: an edit enables Save, a bad review link is refused next to the field, a good one persists", async () => {
+test("admin settings: an edit shows the save bar, a bad review link is refused next to the field, a good one persists", async () => {
   const page = await newPage(1280, 900);
   await openAdmin(page, "/app/settings");
   const field = page.getByLabel("Review link", { exact: true });
   await field.waitFor();
   const original = await field.inputValue();
-  const save = page.getByRole("button", { name: "Save", exact: true });
-  assert(await save.isDisabled(), "Save is disabled before any change");
+  // The page's own Save (Page primary action) and App Bridge's contextual save bar (<ui-save-bar>, drawn by
+  // the demo's stand-in as the Shopify admin draws it over the page).
+  const pageSave = page
+    .locator(".Polaris-Page-Header__PrimaryActionWrapper")
+    .getByRole("button", { name: "Save", exact: true });
+  const saveBar = page.locator("ui-save-bar[data-showing]");
+  assert(await pageSave.isDisabled(), "Save is disabled before any change");
+  assert((await page.locator("ui-save-bar").count()) === 1, "the page has App Bridge's save bar");
+  assert(!(await saveBar.isVisible()), "the save bar is hidden before any change");
   await screenshot(page, "admin-settings");
 
-  // An edit: Save becomes available with Discard beside it (App Bridge's save bar inside Shopify).
+  // An edit: the save bar appears (Save, Discard) and the page's Save is enabled.
   await field.fill("http://reviews.example.com/not-https");
-  await eventually(
-    async () => (await save.isEnabled()) && (await page.getByRole("button", { name: "Discard" }).isVisible()),
-    () => "Save and Discard appear after an edit",
+  await saveBar.waitFor({ timeout: 5_000 });
+  assert(
+    (await saveBar.getByRole("button", { name: "Discard" }).isVisible()) &&
+      (await saveBar.getByRole("button", { name: "Save" }).isEnabled()),
+    "the save bar offers Save and Discard",
   );
+  assert(await pageSave.isEnabled(), "the page's Save is enabled after an edit");
   await screenshot(page, "admin-settings-dirty");
 
   // An invalid value: 422, the message under the field (aria-describedby), a banner, nothing saved.
   const refused = page.waitForResponse(isAdminPost("/app/settings"));
-  await save.click();
+  await pageSave.click();
   assert((await refused).status() === 422, `a bad review link answers 422 (got ${(await refused).status()})`);
   await page.getByText("Some settings need your attention").waitFor();
   assert((await field.getAttribute("aria-invalid")) === "true", "the review link is marked invalid");
@@ -68,6 +78,7 @@ test("admin settings: an edit enables Save, a bad review link is refused next to
     /starts with https:\/\//.test(described),
     `the field's own error says what is wrong (described by: "${described}")`,
   );
+  assert(await saveBar.isVisible(), "the save bar stays while the changes are not saved");
   await screenshot(page, "admin-settings-invalid");
   await openAdmin(page, "/app/settings");
   assert(
@@ -75,17 +86,20 @@ test("admin settings: an edit enables Save, a bad review link is refused next to
     `nothing was saved: after a reload the review link is "${await field.inputValue()}", was "${original}"`,
   );
 
-  // A valid value: saved, a toast, and still there after a reload.
+  // A valid value, saved from the save bar: a toast, the bar goes away, and the value is there after a reload.
   const wanted = `https://reviews.example.com/e2e-${Date.now()}`;
   await field.fill(wanted);
+  await saveBar.waitFor({ timeout: 5_000 });
   const accepted = page.waitForResponse(isAdminPost("/app/settings"));
-  await save.click();
+  await saveBar.getByRole("button", { name: "Save" }).click();
   assert((await accepted).status() === 200, `a good review link is saved (${(await accepted).status()})`);
   await page.locator(".hala-demo-toast", { hasText: "Settings saved" }).waitFor({ timeout: 10_000 });
   await screenshot(page, "admin-settings-saved");
-  await eventually(
-    async () => await save.isDisabled(),
-    () => "Save is disabled again once the values are saved",
+  await saveBar.waitFor({ state: "hidden", timeout: 10_000 });
+  assert(await pageSave.isDisabled(), "the page's Save is disabled again once the values are saved");
+  assert(
+    !(await field.getAttribute("aria-invalid")) || (await field.getAttribute("aria-invalid")) === "false",
+    "no error on the review link after a good save",
   );
   await openAdmin(page, "/app/settings");
   assert((await field.inputValue()) === wanted, `the review link persisted: "${await field.inputValue()}"`);
