@@ -181,6 +181,11 @@ export function summarise(result: PageResult) {
     clsMedian: Math.round(median(clss) * 10_000) / 10_000,
     clsWorst: Math.max(...clss),
     lcpElement: result.runs.at(-1)?.lcpElement ?? null,
+    /** What moved in the run with the largest CLS (the biggest shifts first). */
+    clsShifts: [...(result.runs.reduce((a, b) => (b.cls > a.cls ? b : a)).shifts ?? [])]
+      .sort((a, b) => b.value - a.value)
+      .slice(0, 3)
+      .map((s) => `${s.value.toFixed(4)} at ${s.at} ms: ${s.sources.join(", ") || "?"}`),
     loadMedianMs: Math.round(median(result.runs.map((r) => r.loadMs))),
   };
 }
@@ -215,6 +220,10 @@ export function writeResults(results: PageResult[], source: string, loadBefore: 
       (r) =>
         `| ${r.page} | \`${r.path}\` | ${r.runs} | ${r.lcpMedianMs} | ${r.lcpWorstMs} | ${r.clsMedian} | ${r.clsWorst} | \`${r.lcpElement ?? "—"}\` |`,
     ),
+    "",
+    "Layout shifts behind the worst CLS of each page (value, time from navigation start, what moved):",
+    "",
+    ...rows.map((r) => `- ${r.page}: ${r.clsShifts.length ? r.clsShifts.join("; ") : "none"}`),
     "",
   ];
   writeFileSync(path.join(RESULTS_DIR, "web-vitals.md"), lines.join("\n"));
