@@ -50,6 +50,8 @@ export interface Vitals {
   loadMs: number;
   /** Requests to other hosts than the demo's (answered 204 at once, never waited for). */
   external: string[];
+  /** The page's console errors (a hydration mismatch shows here). */
+  consoleErrors: string[];
 }
 
 /**
@@ -58,7 +60,7 @@ export interface Vitals {
  */
 const OBSERVE = `(() => {
   const describe = (node) => {
-    if (!node || !(node instanceof Element)) return node ? node.nodeName : "?";
+    if (!node || !(node instanceof Element)) return node ? node.nodeName : "(no longer in the page)";
     const id = node.id ? "#" + node.id : "";
     const cls = typeof node.className === "string" && node.className ? "." + node.className.split(/\\s+/)[0] : "";
     return node.tagName.toLowerCase() + id + cls;
@@ -117,6 +119,10 @@ export async function measure(
       throw new Error(`${page.path}: open answered ${opened.status()}`);
     await context.addInitScript({ content: OBSERVE });
     const tab = await context.newPage();
+    const consoleErrors: string[] = [];
+    tab.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text().slice(0, 300));
+    });
     tab.on("pageerror", (error) => console.log(`  [vitals page error] ${page.path}: ${error.message}`));
     const response = await tab.goto(new URL(location, origin).href, { waitUntil: "load", timeout: 30_000 });
     if (response?.status() !== 200) throw new Error(`${page.path} answered ${response?.status()}`);
@@ -138,6 +144,7 @@ export async function measure(
       shifts: figures.shifts,
       loadMs: Math.round(figures.loadMs),
       external: [...new Set(external)],
+      consoleErrors,
     };
   } finally {
     await context.close();
@@ -191,9 +198,17 @@ export function summarise(result: PageResult) {
 }
 
 /** Writes bench/results/web-vitals.json and .md (a table page × LCP × CLS, with the machine's load). */
-export function writeResults(results: PageResult[], source: string, loadBefore: number[]): void {
+export function writeResults(
+  results: PageResult[],
+  source: string,
+  data: string,
+  loadBefore: number[],
+): void {
   const rows = results.map(summarise);
   const external = [...new Set(results.flatMap((r) => r.runs.flatMap((v) => v.external)))];
+  const consoleErrors = [
+    ...new Set(results.flatMap((r) => r.runs.flatMap((v) => v.consoleErrors.map((e) => `${r.path}: ${e}`)))),
+  ];
   const machine = {
     cpus: cpus().length,
     loadAverageBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
@@ -203,13 +218,13 @@ export function writeResults(results: PageResult[], source: string, loadBefore: 
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(
     path.join(RESULTS_DIR, "web-vitals.json"),
-    `${JSON.stringify({ when, source, budget: { lcpMs: LCP_BUDGET_MS, cls: CLS_BUDGET }, machine, externalRequests: external, pages: rows }, null, 2)}\n`,
+    `${JSON.stringify({ when, source, data, budget: { lcpMs: LCP_BUDGET_MS, cls: CLS_BUDGET }, machine, externalRequests: external, consoleErrors, pages: rows }, null, 2)}\n`,
   );
   const lines = [
     "# Web vitals of the merchant admin",
     "",
-    `Measured ${when} by \`${source}\` in Debian's Chromium (headless, 1280×900, fresh browser context per`,
-    "run) against the production build in demo mode (seeded demo shop, data from the browser tests).",
+    `Measured ${when} by ${source} in Debian's Chromium (headless, 1280×900, a fresh browser context per`,
+    `load) against the production build in demo mode (seeded demo shop; ${data}).`,
     `Budget: LCP ≤ ${LCP_BUDGET_MS} ms, CLS ≤ ${CLS_BUDGET}. Machine: ${machine.cpus} CPUs, load average`,
     `(1/5/15 min) ${machine.loadAverageBefore.join(" / ")} before and ${machine.loadAverageAfter.join(" / ")} after.`,
     `Requests to other hosts: ${external.length ? external.join(", ") : "none"} (answered 204 at once by the test).`,
@@ -224,6 +239,9 @@ export function writeResults(results: PageResult[], source: string, loadBefore: 
     "Layout shifts behind the worst CLS of each page (value, time from navigation start, what moved):",
     "",
     ...rows.map((r) => `- ${r.page}: ${r.clsShifts.length ? r.clsShifts.join("; ") : "none"}`),
+    "",
+    `Console errors during the loads: ${consoleErrors.length ? "" : "none."}`,
+    ...consoleErrors.map((e) => `- ${e.replace(/\s+/g, " ")}`),
     "",
   ];
   writeFileSync(path.join(RESULTS_DIR, "web-vitals.md"), lines.join("\n"));
