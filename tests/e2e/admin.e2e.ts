@@ -2,11 +2,11 @@
  * The merchant admin in a real browser (the demo's embedded admin, opened with a signed session token through
  * /simulator/admin/open): settings save and validation, inbox takeover and reply with a simulated shopper,
  * analytics charts and the range picker; then LCP and CLS of every admin page (vitals.ts), within budget,
- * written to bench/results/web-vitals.{json,md}. Screenshots go to test-results/e2e/ with the others.
+ * written to test-results/e2e/web-vitals.{json,md} (`npm run bench:vitals` writes bench/results/). Screenshots go to test-results/e2e/ with the others.
  */
 import { loadavg } from "node:os";
 import type { Page, Response } from "playwright-core";
-import { e2e, eventually, newPage, openAdmin, screenshot } from "./context";
+import { e2e, eventually, newPage, openAdmin, screenshot, SHOTS } from "./context";
 import { assert, test } from "./harness";
 import { adminPages, measure, overBudget, writeResults, type PageResult } from "./vitals";
 
@@ -251,7 +251,7 @@ test("admin analytics: polaris-viz charts of the shop's data, and the range pick
   await page.close();
 });
 
-test("admin web vitals: LCP ≤ 2.5 s and CLS ≤ 0.1 on every admin page (bench/results/web-vitals.*)", async () => {
+test("admin web vitals: LCP ≤ 2.5 s and CLS ≤ 0.1 on every admin page (test-results/e2e/web-vitals.*)", async () => {
   let path = conversationPath;
   if (!path) {
     // Run alone (a name filter): the conversation of the simulator shoppers instead.
@@ -283,6 +283,7 @@ test("admin web vitals: LCP ≤ 2.5 s and CLS ≤ 0.1 on every admin page (bench
     "`npm run test:e2e` (one load per page, a second when the first is over budget)",
     "data from the browser tests before it: simulator shoppers, orders, feedback, a handoff",
     load,
+    SHOTS,
   );
   assert(problems.length === 0, `over budget:\n${problems.join("\n")}`);
 }, 180_000);

@@ -197,12 +197,16 @@ export function summarise(result: PageResult) {
   };
 }
 
-/** Writes bench/results/web-vitals.json and .md (a table page × LCP × CLS, with the machine's load). */
+/**
+ * Writes web-vitals.json and .md (a table page × LCP × CLS, with the machine's load) into `dir`: bench/results for
+ * `npm run bench:vitals`, test-results/e2e for the browser tests (so a test run never rewrites committed figures).
+ */
 export function writeResults(
   results: PageResult[],
   source: string,
   data: string,
   loadBefore: number[],
+  dir = RESULTS_DIR,
 ): void {
   const rows = results.map(summarise);
   const external = [...new Set(results.flatMap((r) => r.runs.flatMap((v) => v.external)))];
@@ -215,9 +219,9 @@ export function writeResults(
     loadAverageAfter: loadavg().map((x) => Math.round(x * 100) / 100),
   };
   const when = new Date().toISOString();
-  mkdirSync(RESULTS_DIR, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   writeFileSync(
-    path.join(RESULTS_DIR, "web-vitals.json"),
+    path.join(dir, "web-vitals.json"),
     `${JSON.stringify({ when, source, data, budget: { lcpMs: LCP_BUDGET_MS, cls: CLS_BUDGET }, machine, externalRequests: external, consoleErrors, pages: rows }, null, 2)}\n`,
   );
   const lines = [
@@ -244,5 +248,5 @@ export function writeResults(
     ...consoleErrors.map((e) => `- ${e.replace(/\s+/g, " ")}`),
     "",
   ];
-  writeFileSync(path.join(RESULTS_DIR, "web-vitals.md"), lines.join("\n"));
+  writeFileSync(path.join(dir, "web-vitals.md"), lines.join("\n"));
 }
