@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { http, HttpResponse } from "msw";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { activityStats, responseTimes } from "~/adapters/db/analytics.server";
 import { ensureShop } from "~/adapters/db/shops.server";
@@ -273,6 +274,13 @@ describe("Test your bot: the sandbox runs the shop's real pipeline, nothing reac
   });
 
   it("a sandbox handoff schedules no away message and raises no merchant alert", async () => {
+    const alerts: unknown[] = [];
+    server.use(
+      http.post("https://merchant.test/hook", async ({ request }) => {
+        alerts.push(await request.json());
+        return HttpResponse.json({ ok: true });
+      }),
+    );
     await db().shop.update({
       where: { shop: SHOP },
       data: { awayMessageEn: "We are away", notifyWebhookUrl: "https://merchant.test/hook" },
@@ -283,12 +291,19 @@ describe("Test your bot: the sandbox runs the shop's real pipeline, nothing reac
     expect(conversation.status).toBe("human");
     expect((await thread()).handedOff).toBe(true);
     expect(await db().scheduledJob.count({ where: { shop: SHOP } })).toBe(0);
+    expect((await db().shop.findUniqueOrThrow({ where: { shop: SHOP } })).needsAttentionCount).toBe(0);
+    expect(alerts).toEqual([]);
 
     // The same sentence from a real shopper does schedule it (the check above can fail).
     const real = new Shopper(store, graph, "966500000010", "Real");
     await real.say("hi");
     await real.say("human");
     expect(await db().scheduledJob.count({ where: { shop: SHOP, kind: "away_message" } })).toBe(1);
+    expect(await db().scheduledJob.count({ where: { shop: SHOP, kind: "merchant_alert_webhook" } })).toBe(1);
+    expect((await db().shop.findUniqueOrThrow({ where: { shop: SHOP } })).needsAttentionCount).toBe(1);
+    expect(alerts).toEqual([
+      expect.objectContaining({ event: "handoff_requested", customerFirstName: "Real" }),
+    ]);
   });
 
   it("reset forgets the sandbox thread; the next message starts a new conversation", async () => {
