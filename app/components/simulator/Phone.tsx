@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Bubble } from "./Bubble";
 import { viewOfGraphBody, viewOfShopperMessage, type MessageView, type ReplyChoice } from "./render";
 
@@ -78,7 +78,6 @@ export function Phone<T extends { items: PhoneItem[] }>({
   pollMs = POLL_MS,
   onThread,
   onError,
-  footer,
 }: {
   source: PhoneSource<T>;
   /** The store's name in the phone's header. */
@@ -91,7 +90,6 @@ export function Phone<T extends { items: PhoneItem[] }>({
   onThread?: (thread: T | null) => void;
   /** An error to show (null clears it). */
   onError?: (message: string | null) => void;
-  footer?: ReactNode;
 }) {
   const [thread, setThread] = useState<T | null>(null);
   const [text, setText] = useState("");
@@ -294,7 +292,6 @@ export function Phone<T extends { items: PhoneItem[] }>({
           ➤
         </button>
       </form>
-      {footer}
       {sheet ? (
         <div className="sim-sheet-backdrop" onClick={() => setSheet(null)} role="presentation">
           <div
