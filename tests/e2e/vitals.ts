@@ -37,6 +37,7 @@ export function adminPages(conversationId: string): AdminPage[] {
     { name: "Feedback (app.feedback)", path: "/app/feedback", ready: ".Polaris-Page" },
     { name: "AI assistant (app.assistant)", path: "/app/assistant", ready: ".Polaris-Page" },
     { name: "Settings (app.settings)", path: "/app/settings", ready: "input" },
+    { name: "Test your bot (app.test-bot)", path: "/app/test-bot", ready: "[data-testid='composer-input']" },
   ];
 }
 
