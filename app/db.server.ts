@@ -19,6 +19,8 @@ export interface RawDb {
   exec(sql: string): Promise<void>;
   /** Runs one parameterised statement. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs one parameterised statement that returns no rows; resolves to the number of rows it changed. */
+  execute(sql: string, params?: unknown[]): Promise<number>;
   /** Runs `fn` while holding a database-wide lock (a PostgreSQL advisory lock; PGlite has one process). */
   withLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -60,6 +62,10 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
       async query(sql, params = []) {
         const result = await pool.query(sql, params);
         return result.rows;
+      },
+      async execute(sql, params = []) {
+        const result = await pool.query(sql, params);
+        return result.rowCount ?? 0;
       },
       async withLock(lockId, fn) {
         const client = await pool.connect();
@@ -104,6 +110,10 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
     async query(sql, params = []) {
       const result = await pglite.query(sql, params);
       return result.rows as never;
+    },
+    async execute(sql, params = []) {
+      const result = await pglite.query(sql, params);
+      return result.affectedRows ?? 0;
     },
     withLock(_lockId, fn) {
       const run = chain.then(fn, fn);

@@ -1,5 +1,5 @@
 import type { Contact, Conversation, Prisma } from "@prisma/client";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -53,14 +53,43 @@ export async function touchInbound(
   });
 }
 
+/**
+ * The state save of every conversation step, scoped by shop: ONE plain parameterised UPDATE through the
+ * driver adapter (docs/decisions/010-hot-path-sql.md) — a Prisma `updateMany` costs three round trips
+ * (BEGIN, UPDATE, COMMIT) and its query interpretation, three times the time of the step's engine work.
+ * Outside a transaction it runs on the driver itself; given the worker's transaction it joins it
+ * (`$executeRawUnsafe`: the same statement on that transaction's connection). `status` and
+ * `needsAttention` change only when given. Resolves to whether the conversation was found in this shop.
+ */
 export async function saveConversationState(
   shop: string,
   id: string,
   data: { state: Prisma.InputJsonValue; stateVersion: number; status?: string; needsAttention?: boolean },
-  tx: Tx = db(),
-): Promise<void> {
-  await tx.conversation.updateMany({ where: { shop, id }, data: { ...data, lastMessageAt: new Date() } });
+  tx?: Tx,
+): Promise<boolean> {
+  const now = new Date().toISOString();
+  const params = [
+    shop,
+    id,
+    JSON.stringify(data.state),
+    data.stateVersion,
+    data.status ?? null,
+    data.needsAttention ?? null,
+    now,
+  ];
+  const changed = tx
+    ? await tx.$executeRawUnsafe(SAVE_STATE_SQL, ...params)
+    : await database().raw.execute(SAVE_STATE_SQL, params);
+  return changed > 0;
 }
+
+// Timestamps travel as ISO strings and are stored as UTC (the columns are `timestamp(3)` without zone, as
+// Prisma writes them), whatever the session's time zone.
+const SAVE_STATE_SQL = `UPDATE "Conversation"
+  SET state = $3::jsonb, "stateVersion" = $4::int,
+      status = COALESCE($5::text, status), "needsAttention" = COALESCE($6::boolean, "needsAttention"),
+      "lastMessageAt" = ($7::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = ($7::timestamptz AT TIME ZONE 'UTC')
+  WHERE shop = $1 AND id = $2`;
 
 export async function setConversationStatus(
   shop: string,
