@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ensureContactAndConversation, saveConversationState } from "~/adapters/db/conversations.server";
+import { commitInboundTurn } from "~/adapters/db/messages.server";
 import { ensureShop } from "~/adapters/db/shops.server";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
 import { setupTestDatabase } from "./helpers/db";
 
 setupTestDatabase();
@@ -72,5 +73,114 @@ describe("saveConversationState (one plain UPDATE)", () => {
     const row = await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } });
     expect(row.state).toEqual({ version: 1, node: "start" });
     expect(row.stateVersion).toBe(1);
+  });
+});
+
+describe("commitInboundTurn (the worker's turn as one statement)", () => {
+  async function pendingEvent(shop: string, waId: string) {
+    const [event] = await database().raw.query<{ id: string }>(
+      `INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
+       VALUES (gen_random_uuid()::text, $1, '1', 'message', $2, $3, '{}'::jsonb) RETURNING id`,
+      [shop, `wamid.${waId}`, waId],
+    );
+    return event.id;
+  }
+
+  it("stores the message, state, replies in order and marks the event done; a replay stores nothing twice", async () => {
+    const conversation = await conversationIn(A);
+    const eventId = await pendingEvent(A, "966500000001");
+    const receivedAt = new Date("2026-03-01T10:00:00.000Z");
+    const turn = {
+      eventId,
+      conversationId: conversation.id,
+      contactId: conversation.contactId,
+      inbound: { wamid: "wamid.IN1", type: "text", body: { text: "hi" }, text: "hi", createdAt: receivedAt },
+      state: { state: { node: "menu" }, stateVersion: 3, status: "human", needsAttention: true },
+      language: "ar",
+      replies: ["one", "two", "three"].map((text, i) => ({
+        accountId: null,
+        toWaId: "966500000001",
+        author: "bot" as const,
+        type: "text",
+        body: { kind: "text", body: text },
+        text,
+        idempotencyKey: `${eventId}:${i}`,
+      })),
+    };
+    expect(await commitInboundTurn(A, turn)).toEqual({ inboundStored: true, queued: 3, eventDone: true });
+
+    const messages = await db().message.findMany({ where: { shop: A }, orderBy: { createdAt: "asc" } });
+    expect(messages.map((m) => [m.direction, m.text, m.status])).toEqual([
+      ["in", "hi", "received"],
+      ["out", "one", "queued"],
+      ["out", "two", "queued"],
+      ["out", "three", "queued"],
+    ]);
+    expect(messages[0].createdAt.toISOString()).toBe(receivedAt.toISOString());
+    expect(messages.slice(1).every((m) => m.conversationId === conversation.id && m.nextAttemptAt)).toBe(
+      true,
+    );
+    const row = await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    expect(row).toMatchObject({
+      state: { node: "menu" },
+      stateVersion: 3,
+      status: "human",
+      needsAttention: true,
+    });
+    expect(row.unreadCount).toBe(1);
+    expect(row.lastInboundAt?.toISOString()).toBe(receivedAt.toISOString());
+    const contact = await db().contact.findUniqueOrThrow({ where: { id: conversation.contactId } });
+    expect(contact.language).toBe("ar");
+    expect(contact.lastInboundAt?.toISOString()).toBe(receivedAt.toISOString());
+    const event = await db().inboundEvent.findUniqueOrThrow({ where: { id: eventId } });
+    expect(event.status).toBe("done");
+    expect(event.lockedUntil).toBeNull();
+
+    const replay = await commitInboundTurn(A, turn);
+    expect(replay).toMatchObject({ inboundStored: false, queued: 0 });
+    expect(await db().message.count({ where: { shop: A } })).toBe(4);
+  });
+
+  it("without a bot turn only the inbound bookkeeping changes (state, status and feedback stay)", async () => {
+    const conversation = await conversationIn(A);
+    await db().conversation.updateMany({
+      where: { id: conversation.id },
+      data: { status: "human", feedback: { keep: true } },
+    });
+    const eventId = await pendingEvent(A, "966500000001");
+    const receivedAt = new Date("2026-03-01T10:00:00.000Z");
+    await commitInboundTurn(A, {
+      eventId,
+      conversationId: conversation.id,
+      contactId: conversation.contactId,
+      inbound: { wamid: "wamid.IN2", type: "text", body: {}, text: "hello", createdAt: receivedAt },
+      replies: [],
+    });
+    const row = await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } });
+    expect(row).toMatchObject({
+      state: { version: 1, node: "start" },
+      status: "human",
+      feedback: { keep: true },
+    });
+    expect(row.lastMessageAt.toISOString()).toBe(receivedAt.toISOString());
+
+    // A feedback turn that ends clears it (null), inside the caller's transaction.
+    await db().$transaction((tx) =>
+      commitInboundTurn(
+        A,
+        {
+          eventId,
+          conversationId: conversation.id,
+          contactId: conversation.contactId,
+          inbound: { wamid: "wamid.IN3", type: "text", body: {}, text: "5", createdAt: receivedAt },
+          feedback: null,
+          replies: [],
+        },
+        tx,
+      ),
+    );
+    expect(
+      (await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).feedback,
+    ).toBeNull();
   });
 });
