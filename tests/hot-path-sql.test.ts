@@ -184,3 +184,50 @@ describe("commitInboundTurn (the worker's turn as one statement)", () => {
     ).toBeNull();
   });
 });
+
+describe("ensureContactAndConversation (two upserts, one statement)", () => {
+  it("creates once, then returns the same rows as Prisma reads them; a given name and account are kept", async () => {
+    await ensureShop(A);
+    const first = await ensureContactAndConversation(A, {
+      waId: "966500000009",
+      name: "Sara",
+      initialState: { node: "start" },
+    });
+    expect(first.contact).toEqual(await db().contact.findUniqueOrThrow({ where: { id: first.contact.id } }));
+    expect(first.conversation).toEqual(
+      await db().conversation.findUniqueOrThrow({ where: { id: first.conversation.id } }),
+    );
+    expect(first.conversation.createdAt).toBeInstanceOf(Date);
+    expect(Math.abs(first.conversation.createdAt.getTime() - Date.now())).toBeLessThan(5_000);
+
+    await db().conversation.updateMany({
+      where: { id: first.conversation.id },
+      data: { state: { node: "cart" } },
+    });
+    const again = await ensureContactAndConversation(A, {
+      waId: "966500000009",
+      name: null,
+      accountId: "acc-1",
+      initialState: { node: "start" },
+    });
+    expect(again.contact.id).toBe(first.contact.id);
+    expect(again.contact.name).toBe("Sara");
+    expect(again.conversation.id).toBe(first.conversation.id);
+    expect(again.conversation.state).toEqual({ node: "cart" });
+    expect(again.conversation.accountId).toBe("acc-1");
+    const renamed = await ensureContactAndConversation(A, {
+      waId: "966500000009",
+      name: "Sara A.",
+      initialState: { node: "start" },
+    });
+    expect(renamed.contact.name).toBe("Sara A.");
+    expect(renamed.conversation.accountId).toBe("acc-1");
+    expect(await db().conversation.count()).toBe(1);
+
+    // The same phone in another shop is another contact.
+    await ensureShop(B);
+    const other = await ensureContactAndConversation(B, { waId: "966500000009", initialState: {} });
+    expect(other.contact.id).not.toBe(first.contact.id);
+    expect(other.contact.shop).toBe(B);
+  });
+});
