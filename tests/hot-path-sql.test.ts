@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ensureContactAndConversation, saveConversationState } from "~/adapters/db/conversations.server";
-import { commitInboundTurn } from "~/adapters/db/messages.server";
+import { commitInboundTurn, markOutboundSent, queueOutboundMessages } from "~/adapters/db/messages.server";
 import { ensureShop } from "~/adapters/db/shops.server";
 import { database, db } from "~/db.server";
 import { setupTestDatabase } from "./helpers/db";
@@ -229,5 +229,42 @@ describe("ensureContactAndConversation (two upserts, one statement)", () => {
     const other = await ensureContactAndConversation(B, { waId: "966500000009", initialState: {} });
     expect(other.contact.id).not.toBe(first.contact.id);
     expect(other.contact.shop).toBe(B);
+  });
+});
+
+describe("markOutboundSent (one UPDATE)", () => {
+  it("records the wamid, the sent time and clears the lease and the last error, in the shop only", async () => {
+    const conversation = await conversationIn(A);
+    await queueOutboundMessages(A, [
+      {
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        accountId: null,
+        toWaId: "966500000001",
+        author: "bot",
+        type: "text",
+        body: { kind: "text", body: "x" },
+        text: "x",
+        idempotencyKey: "sent:0",
+      },
+    ]);
+    const message = await db().message.findFirstOrThrow({ where: { shop: A, idempotencyKey: "sent:0" } });
+    await db().message.updateMany({
+      where: { id: message.id },
+      data: {
+        status: "sending",
+        lockedUntil: new Date(Date.now() + 60_000),
+        errorCode: 500,
+        errorTitle: "x",
+      },
+    });
+    const at = new Date("2026-03-01T10:00:01.250Z");
+    await markOutboundSent(B, message.id, "wamid.OTHER", at);
+    expect((await db().message.findUniqueOrThrow({ where: { id: message.id } })).status).toBe("sending");
+    await markOutboundSent(A, message.id, "wamid.SENT", at);
+    const sent = await db().message.findUniqueOrThrow({ where: { id: message.id } });
+    expect(sent).toMatchObject({ status: "sent", wamid: "wamid.SENT", lockedUntil: null, errorCode: null });
+    expect(sent.errorTitle).toBeNull();
+    expect(sent.sentAt?.toISOString()).toBe(at.toISOString());
   });
 });

@@ -94,11 +94,18 @@ export async function claimOutboundMessages(limit: number, leaseMs: number): Pro
   return db().message.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: "asc" } });
 }
 
+/**
+ * A reply the Graph API accepted: its wamid and the sent status, as one plain UPDATE (the sender runs it
+ * for every reply; docs/decisions/010-hot-path-sql.md). Scoped by shop.
+ */
 export async function markOutboundSent(shop: string, id: string, wamid: string, at: Date): Promise<void> {
-  await db().message.updateMany({
-    where: { shop, id },
-    data: { status: "sent", wamid, sentAt: at, lockedUntil: null, errorCode: null, errorTitle: null },
-  });
+  await database().raw.execute(
+    `UPDATE "Message"
+     SET status = 'sent', wamid = $3, "sentAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL,
+         "errorCode" = NULL, "errorTitle" = NULL
+     WHERE shop = $1 AND id = $2`,
+    [shop, id, wamid, at.toISOString()],
+  );
 }
 
 /**
