@@ -18,14 +18,18 @@ export async function ensureContactAndConversation(
     initialState: Prisma.InputJsonValue;
   },
 ): Promise<{ contact: Contact; conversation: Conversation }> {
-  const [row] = await database().raw.query<{ contact: JsonRow; conversation: JsonRow }>(ENSURE_SQL, [
-    shop,
-    input.waId,
-    input.name || null,
-    input.accountId || null,
-    JSON.stringify(input.initialState),
-    new Date().toISOString(),
-  ]);
+  const [row] = await database().raw.query<{ contact: JsonRow; conversation: JsonRow }>(
+    ENSURE_SQL,
+    [
+      shop,
+      input.waId,
+      input.name || null,
+      input.accountId || null,
+      JSON.stringify(input.initialState),
+      new Date().toISOString(),
+    ],
+    { prepare: true },
+  );
   return {
     contact: withDates(row.contact, ["lastInboundAt", "createdAt", "updatedAt"]) as unknown as Contact,
     conversation: withDates(row.conversation, [
@@ -122,7 +126,7 @@ export async function saveConversationState(
   ];
   const changed = tx
     ? await tx.$executeRawUnsafe(SAVE_STATE_SQL, ...params)
-    : await database().raw.execute(SAVE_STATE_SQL, params);
+    : await database().raw.execute(SAVE_STATE_SQL, params, { prepare: true });
   return changed > 0;
 }
 

@@ -105,6 +105,7 @@ export async function markOutboundSent(shop: string, id: string, wamid: string, 
          "errorCode" = NULL, "errorTitle" = NULL
      WHERE shop = $1 AND id = $2`,
     [shop, id, wamid, at.toISOString()],
+    { prepare: true },
   );
 }
 
@@ -273,7 +274,7 @@ export async function commitInboundTurn(
   ];
   const [row] = tx
     ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURN_SQL, ...params)
-    : await database().raw.query<TurnCounts>(COMMIT_TURN_SQL, params);
+    : await database().raw.query<TurnCounts>(COMMIT_TURN_SQL, params, { prepare: true });
   return { inboundStored: row.inbound > 0, queued: row.outbound, eventDone: row.done > 0 };
 }
 
