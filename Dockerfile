@@ -6,8 +6,9 @@
 # Production sets DATABASE_URL and REDIS_URL (docs/decisions/004-embedded-default.md). Without them the container
 # falls back to the embedded default (PGlite in /app/data + an in-process cache): one container only, and mount a
 # volume at /app/data or the database goes with the container.
-# Migrations run at start (`npm run start` = `npm run db:migrate && remix-serve …`); concurrent starts of several
-# replicas serialise on a PostgreSQL advisory lock.
+# Migrations run at start (`npm run start` = `npm run db:migrate && tsx scripts/start.ts`); concurrent starts of
+# several replicas serialise on a PostgreSQL advisory lock. scripts/start.ts serves the build through
+# scripts/serve.ts: the WhatsApp webhook answered before Remix (docs/decisions/010-hot-path-sql.md).
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -41,15 +42,16 @@ ENV NODE_ENV=production \
     PORT=3000 \
     PGLITE_DATA_DIR=/app/data/pglite
 
-# tini as PID 1 with -g: SIGTERM reaches the whole process group (npm → sh → remix-serve), so the server can
-# close cleanly instead of being killed when the stop timeout runs out.
+# tini as PID 1 with -g: SIGTERM reaches the whole process group (npm → sh → tsx → scripts/start.ts), so the
+# server can close cleanly instead of being killed when the stop timeout runs out.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
 
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-# `npm run db:migrate` runs scripts/migrate.ts with tsx, a devDependency: install the locked version globally
+# `npm run db:migrate` and `npm start` run scripts/migrate.ts and scripts/start.ts with tsx, a devDependency: install
+# the locked version globally
 # (keep it out of the app's node_modules so `npm ci --omit=dev` stays exactly the lockfile's production tree).
 RUN npm ci --omit=dev \
  && npm install -g "tsx@$(node -p "require('./package-lock.json').packages['node_modules/tsx'].version")" \

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -17,11 +18,33 @@ export interface RawDb {
   kind: "postgres" | "pglite";
   /** Runs one or more statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
-  /** Runs one parameterised statement. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs one parameterised statement. `prepare`: a fixed statement the app runs all the time (the hot path,
+   * ADR 010) — on PostgreSQL it becomes a named prepared statement, parsed once per connection and then sent
+   * as its name only. Never for SQL built from varying text.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
+  /** Runs one parameterised statement that returns no rows; resolves to the number of rows it changed. */
+  execute(sql: string, params?: unknown[], options?: QueryOptions): Promise<number>;
   /** Runs `fn` while holding a database-wide lock (a PostgreSQL advisory lock; PGlite has one process). */
   withLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  prepare?: boolean;
+}
+
+const statementNames = new Map<string, string>();
+
+/** A stable name for a prepared statement: the same text gets the same name on every connection. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `hala_${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 export interface Database {
@@ -57,9 +80,17 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
           client.release();
         }
       },
-      async query(sql, params = []) {
-        const result = await pool.query(sql, params);
+      async query(sql, params = [], options) {
+        const result = options?.prepare
+          ? await pool.query({ name: statementName(sql), text: sql, values: params })
+          : await pool.query(sql, params);
         return result.rows;
+      },
+      async execute(sql, params = [], options) {
+        const result = options?.prepare
+          ? await pool.query({ name: statementName(sql), text: sql, values: params })
+          : await pool.query(sql, params);
+        return result.rowCount ?? 0;
       },
       async withLock(lockId, fn) {
         const client = await pool.connect();
@@ -104,6 +135,10 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
     async query(sql, params = []) {
       const result = await pglite.query(sql, params);
       return result.rows as never;
+    },
+    async execute(sql, params = []) {
+      const result = await pglite.query(sql, params);
+      return result.affectedRows ?? 0;
     },
     withLock(_lockId, fn) {
       const run = chain.then(fn, fn);

@@ -10,6 +10,13 @@ import "./services/workers.server";
 
 export const streamTimeout = 5000;
 
+/**
+ * Answered by the production server (scripts/serve.ts) straight from node:http, before Remix: the WhatsApp
+ * webhook POST (app/services/whatsapp-webhook-http.server.ts). Exported here so that it runs in the build's
+ * own module graph (the same database pool, cache and workers).
+ */
+export { handleWhatsAppWebhookFast as fastPath } from "./services/whatsapp-webhook-http.server";
+
 // Migrations and the workers (inbox processor, outbox sender, scheduler) start with the server.
 startBackgroundWork();
 

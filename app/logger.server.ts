@@ -54,7 +54,11 @@ export function setLogDestination(destination: NodeJS.WritableStream, level = "t
 const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
 export function withRequestId<T>(request: Request, fn: () => Promise<T>): Promise<T> {
-  const incoming = request.headers.get("x-request-id");
+  return withIncomingRequestId(request.headers.get("x-request-id"), fn);
+}
+
+/** The same for a server that has only the header's value (the node:http fast path). */
+export function withIncomingRequestId<T>(incoming: string | null, fn: () => Promise<T>): Promise<T> {
   const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID();
   return requestContext.run({ requestId }, fn);
 }

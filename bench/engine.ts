@@ -1,11 +1,13 @@
 /**
  * `npm run bench:engine` — one conversation step without any network: read the stored state (parseState),
- * run the pure `transition` on a realistic state and event, and persist the new state the way the service
- * does (`saveConversationState`, a Prisma `conversation.updateMany`). Target: p99 of the whole step < 5 ms.
+ * run the pure `transition` on a realistic state and event, and persist the new state with the app's own
+ * function (`saveConversationState` of app/adapters/db/conversations.server.ts — one plain UPDATE through the
+ * driver adapter, the statement the inbox worker runs). Target: p99 of the whole step < 5 ms.
  *
  * Databases: PGlite in memory always; PostgreSQL too when DATABASE_URL is set (a throw-away shop is created
  * in it and deleted afterwards). Baselines measured in the same run, interleaved with the scenarios: the same
- * persistence of an unchanged state, and `SELECT 1` through Prisma and through the raw driver.
+ * persistence of an unchanged state, the former Prisma `conversation.updateMany` of the same write (what the
+ * ORM would cost), and `SELECT 1` through Prisma and through the raw driver.
  * Writes bench/results/engine.json and engine.md.
  */
 import { randomBytes } from "node:crypto";
@@ -158,8 +160,8 @@ async function runOn(
   const baselineConversation = conversations[0];
   const measured: Measured[] = list.map(() => ({ parse: [], transition: [], persist: [], total: [] }));
   const baselines: Record<string, number[]> = {
-    "persist an unchanged state (same updateMany)": [],
-    "the same write through the driver (one UPDATE, no Prisma)": [],
+    "persist an unchanged state (saveConversationState, no engine)": [],
+    "the same write through Prisma (conversation.updateMany, before ADR 010)": [],
     "SELECT 1 through Prisma ($queryRaw)": [],
     "SELECT 1 through the driver (no Prisma)": [],
   };
@@ -196,14 +198,17 @@ async function runOn(
       state: list[0].stored,
       stateVersion: STATE_VERSION,
     });
-    if (record) baselines["persist an unchanged state (same updateMany)"].push(performance.now() - t);
-    t = performance.now();
-    await database.raw.query(
-      `UPDATE "Conversation" SET state = $1, "stateVersion" = $2, "lastMessageAt" = now(), "updatedAt" = now() WHERE shop = $3 AND id = $4`,
-      [JSON.stringify(list[0].stored), STATE_VERSION, shop, baselineConversation],
-    );
     if (record)
-      baselines["the same write through the driver (one UPDATE, no Prisma)"].push(performance.now() - t);
+      baselines["persist an unchanged state (saveConversationState, no engine)"].push(performance.now() - t);
+    t = performance.now();
+    await db().conversation.updateMany({
+      where: { shop, id: baselineConversation },
+      data: { state: list[0].stored, stateVersion: STATE_VERSION, lastMessageAt: new Date() },
+    });
+    if (record)
+      baselines["the same write through Prisma (conversation.updateMany, before ADR 010)"].push(
+        performance.now() - t,
+      );
     t = performance.now();
     await db().$queryRaw`SELECT 1`;
     if (record) baselines["SELECT 1 through Prisma ($queryRaw)"].push(performance.now() - t);
@@ -244,7 +249,7 @@ function markdown(results: { machine: Record<string, unknown>; runs: DbResult[] 
     "",
     `${m.date} · ${m.nproc} CPUs (${m.cpuModel}) · Node ${m.node} · ${N} iterations per scenario after ${WARMUP} warm-up, scenarios and baselines interleaved`,
     "",
-    "One step as the inbox worker does it, without network: `parseState` of the stored JSON → pure `transition` → `saveConversationState` (Prisma `conversation.updateMany`).",
+    "One step as the inbox worker does it, without network: `parseState` of the stored JSON → pure `transition` → the app's `saveConversationState` (one plain parameterised UPDATE through the driver adapter, ADR 010).",
     "",
     "| database | worst scenario p99 (parse + transition + persist) | target | verdict |",
     "| --- | ---: | ---: | --- |",

@@ -1,7 +1,8 @@
 /**
- * A small HTTP server for the built app (build/), used by `npm run dev:local` and `npm run demo`:
- * static files from build/client, everything else through Remix's request handler. Production uses
- * remix-serve (`npm start`); this one exists so that the demo can fake outside services in-process.
+ * The HTTP server for the built app (build/): production (`npm start` → scripts/start.ts, the Docker image),
+ * `npm run dev:local`, `npm run demo` and the benchmarks. The build's fast path first (`fastPath`, exported by
+ * app/entry.server.tsx: `POST /webhooks/whatsapp` answered from node:http without Remix), then static files
+ * from build/client, then everything else through Remix's request handler.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -21,6 +22,8 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
   ".map": "application/json",
 };
+
+type FastPath = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export async function ensureBuilt(root = process.cwd()): Promise<void> {
   if (existsSync(path.join(root, "build/server/index.js"))) return;
@@ -93,20 +96,32 @@ export async function serve(options: {
   staticDirs?: string[];
   /** Extra routes handled before Remix (the demo's). Return null to fall through. */
   before?: (request: Request) => Promise<Response | null>;
+  /**
+   * The origin of the web Request given to Remix: a fixed one (default: http://host:port, or SHOPIFY_APP_URL
+   * when it is http), or "host-header" — scheme http and the request's Host header, as remix-serve does
+   * (production, behind the TLS-terminating proxy).
+   */
+  origin?: "host-header";
 }): Promise<Server> {
   const root = options.root ?? process.cwd();
   const buildPath = path.join(root, "build/server/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const handle = createRequestHandler(build, "production");
+  const fastPath = (build.entry.module as { fastPath?: FastPath }).fastPath;
   const clientDir = path.join(root, "build/client");
   const host = options.host ?? "127.0.0.1";
   const origin = `http://${host}:${options.port}`;
   const server = createServer(async (req, res) => {
     try {
+      if (fastPath && (await fastPath(req, res))) return;
       if (serveStatic(req, res, clientDir, options.staticDirs ?? [])) return;
       const request = toRequest(
         req,
-        process.env.SHOPIFY_APP_URL?.startsWith("http://") ? process.env.SHOPIFY_APP_URL : origin,
+        options.origin === "host-header"
+          ? `http://${req.headers.host ?? `${host}:${options.port}`}`
+          : process.env.SHOPIFY_APP_URL?.startsWith("http://")
+            ? process.env.SHOPIFY_APP_URL
+            : origin,
       );
       const response = (await options.before?.(request)) ?? (await handle(request));
       await send(res, response);

@@ -1,11 +1,6 @@
-import { Prisma, type InboundEvent as InboundEventRow } from "@prisma/client";
-import {
-  ensureContactAndConversation,
-  saveConversationState,
-  touchInbound,
-} from "~/adapters/db/conversations.server";
-import { completeInboundEvent } from "~/adapters/db/inbound-events.server";
-import { queueOutboundMessages, recordInboundMessage } from "~/adapters/db/messages.server";
+import type { InboundEvent as InboundEventRow, Prisma } from "@prisma/client";
+import { ensureContactAndConversation } from "~/adapters/db/conversations.server";
+import { commitInboundTurn, type InboundTurnWrite } from "~/adapters/db/messages.server";
 import { ensureShop, getShop } from "~/adapters/db/shops.server";
 import { findAccountsByPhoneNumberIds } from "~/adapters/db/accounts.server";
 import type { AdminClient } from "~/adapters/shopify/admin-client";
@@ -202,7 +197,7 @@ export function engineContext(
 
 /**
  * An inbound WhatsApp message (a stored InboundEvent row): contact and conversation, the engine's turn,
- * then in ONE transaction the shopper's message, the new state, the queued replies and the event marked
+ * then in ONE statement the shopper's message, the new state, the queued replies and the event marked
  * done. A crash before the commit leaves the event pending and it is processed again; the replies' keys
  * (`<event id>:<n>`) make sure it is never answered twice.
  */
@@ -313,81 +308,72 @@ export async function processInboundMessage(
   const replies = [...(notice ? [notice] : []), ...(feedbackTurn?.messages ?? []), ...(turn?.messages ?? [])];
   const handoff = !!turn?.handoff || !!feedbackTurn?.handoff;
 
-  const prisma = db();
-  await prisma.$transaction(async (tx) => {
-    await recordInboundMessage(
-      shop,
+  // One statement for the whole turn (ADR 010); a checkout or a feedback answer commits in the same
+  // transaction. A crash before the commit leaves the event pending: it is processed again, and the replies'
+  // keys (`<event id>:<n>`) and the message's wamid make sure nothing is stored twice.
+  const write: InboundTurnWrite = {
+    eventId: row.id,
+    conversationId: conversation.id,
+    contactId: contact.id,
+    inbound: {
+      wamid: item.wamid,
+      type: item.type,
+      body: { event, raw: item.raw } as unknown as Prisma.InputJsonValue,
+      text: textOf(event),
+      createdAt: receivedAt,
+    },
+    state:
+      turn || handoff
+        ? {
+            state: (turn?.state ?? parseState(conversation.state)) as unknown as Prisma.InputJsonValue,
+            stateVersion: STATE_VERSION,
+            ...(handoff ? { status: "human", needsAttention: true } : {}),
+          }
+        : undefined,
+    feedback:
+      feedbackTurn && activeFeedback
+        ? ((feedbackTurn.active as unknown as Prisma.InputJsonValue | undefined) ?? null)
+        : undefined,
+    language: turn?.language,
+    replies: toOutboundRows(
+      replies,
       {
         conversationId: conversation.id,
         contactId: contact.id,
-        wamid: item.wamid,
-        type: item.type,
-        body: { event, raw: item.raw } as unknown as Prisma.InputJsonValue,
-        text: textOf(event),
-        createdAt: receivedAt,
+        accountId: account?.id ?? null,
+        toWaId: item.waId,
+        author: "bot",
       },
-      tx,
-    );
-    await touchInbound(shop, { contactId: contact.id, conversationId: conversation.id }, receivedAt, tx);
-    if (feedbackTurn && activeFeedback) {
-      await tx.conversation.updateMany({
-        where: { shop, id: conversation.id },
-        data: {
-          feedback: feedbackTurn.active
-            ? (feedbackTurn.active as unknown as Prisma.InputJsonValue)
-            : Prisma.DbNull,
-        },
-      });
-      if (feedbackTurn.record)
-        await saveFeedbackRecord(tx, shop, activeFeedback.feedbackId, feedbackTurn.record, now);
-    }
-    if (turn || handoff) {
-      await saveConversationState(
-        shop,
-        conversation.id,
-        {
-          state: (turn?.state ?? parseState(conversation.state)) as unknown as Prisma.InputJsonValue,
-          stateVersion: STATE_VERSION,
-          ...(handoff ? { status: "human", needsAttention: true } : {}),
-        },
-        tx,
-      );
-    }
-    for (const checkout of turn?.checkouts ?? []) {
-      const totals = cartTotals(checkout.lines);
-      await recordCheckout(
-        shop,
-        {
-          conversationId: conversation.id,
-          contactId: contact.id,
-          draftOrderId: checkout.draftOrderId,
-          invoiceUrl: checkout.invoiceUrl,
-          lines: checkout.lines as unknown as Prisma.InputJsonValue,
-          totalAmount: totals.length === 1 ? minorToDecimal(totals[0].minor, totals[0].currencyCode) : null,
-          currencyCode: totals.length === 1 ? totals[0].currencyCode : null,
-        },
-        tx,
-      );
-    }
-    if (turn?.language)
-      await tx.contact.updateMany({ where: { shop, id: contact.id }, data: { language: turn.language } });
-    await queueOutboundMessages(
-      shop,
-      toOutboundRows(
-        replies,
-        {
-          conversationId: conversation.id,
-          contactId: contact.id,
-          accountId: account?.id ?? null,
-          toWaId: item.waId,
-          author: "bot",
-        },
-        row.id,
-      ),
-      tx,
-    );
-    await completeInboundEvent(shop, row.id, "done", tx);
-  });
+      row.id,
+    ),
+  };
+  const feedbackRecord = feedbackTurn && activeFeedback ? feedbackTurn.record : undefined;
+  const checkouts = turn?.checkouts ?? [];
+  if (!feedbackRecord && checkouts.length === 0) {
+    await commitInboundTurn(shop, write);
+  } else {
+    await db().$transaction(async (tx) => {
+      await commitInboundTurn(shop, write, tx);
+      if (feedbackRecord && activeFeedback)
+        await saveFeedbackRecord(tx, shop, activeFeedback.feedbackId, feedbackRecord, now);
+      for (const checkout of checkouts) {
+        const totals = cartTotals(checkout.lines);
+        await recordCheckout(
+          shop,
+          {
+            conversationId: conversation.id,
+            contactId: contact.id,
+            draftOrderId: checkout.draftOrderId,
+            invoiceUrl: checkout.invoiceUrl,
+            lines: checkout.lines as unknown as Prisma.InputJsonValue,
+            totalAmount: totals.length === 1 ? minorToDecimal(totals[0].minor, totals[0].currencyCode) : null,
+            currencyCode: totals.length === 1 ? totals[0].currencyCode : null,
+          },
+          tx,
+        );
+      }
+    });
+  }
   if (replies.length) wake(OUTBOX_CHANNEL);
   // A sandbox conversation never alerts the merchant, schedules an away message or refreshes the inbox.
   if (contact.sandbox) return;

@@ -25,6 +25,10 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
   return body;
 }
 
+export function tooLargeMessage(limit: number): string {
+  return `Payload larger than ${limit} bytes`;
+}
+
 function tooLarge(limit: number): Response {
-  return new Response(`Payload larger than ${limit} bytes`, { status: 413 });
+  return new Response(tooLargeMessage(limit), { status: 413 });
 }

@@ -33,7 +33,9 @@ export async function acceptWhatsAppWebhook(
   const text = Buffer.from(raw).toString("utf8");
   let json: unknown;
   try {
-    json = JSON.parse(text, storable);
+    // The reviver is what most of the parse costs; only an escape can put NUL or a lone surrogate into a
+    // string (raw control characters are not JSON, invalid UTF-8 was already decoded to U+FFFD).
+    json = UNSTORABLE_ESCAPE.test(text) ? JSON.parse(text, storable) : JSON.parse(text);
   } catch (error) {
     // A reviver recurses: absurdly deep (but valid) JSON overflows it; it is refused below, after the
     // signature check, so read it plainly here.
@@ -160,6 +162,9 @@ export function nestingDepth(text: string): number {
  * JSON.parse reviver that makes every string storable in PostgreSQL (jsonb and text reject U+0000 and lone
  * UTF-16 surrogates): NUL is dropped, lone surrogates become U+FFFD. Keys are cleaned too.
  */
+/** `\u0000` or `\uD800`–`\uDFFF` anywhere in the raw JSON (a surrogate pair matches too: it is checked). */
+export const UNSTORABLE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
 export function storable(this: unknown, _key: string, value: unknown): unknown {
   if (typeof value === "string") return clean(value);
   if (value && typeof value === "object" && !Array.isArray(value)) {

@@ -632,6 +632,44 @@ const ISOLATION: Record<string, Check> = {
         },
       ]),
   },
+  "messages:commitInboundTurn": {
+    kind: "write",
+    // Shop A's turn written with shop B's conversation, contact and event ids: none of B's rows changes.
+    run: (fn, ctx) =>
+      both(
+        fn,
+        (s) => [
+          A,
+          {
+            eventId: s.eventId,
+            conversationId: s.conversationId,
+            contactId: s.contactId,
+            inbound: {
+              wamid: `wamid.TURN.${s.shop}.${Math.random()}`,
+              type: "text",
+              body: { text: "x" },
+              text: "x",
+              createdAt: new Date(),
+            },
+            state: { state: { hacked: true }, stateVersion: 1, status: "human", needsAttention: true },
+            feedback: null,
+            language: "ar",
+            replies: [
+              {
+                accountId: s.store.accountId,
+                toWaId: SAME_WA,
+                author: "bot",
+                type: "text",
+                body: { kind: "text", body: "x" },
+                text: "x",
+                idempotencyKey: `turn:${s.shop}:${Math.random()}`,
+              },
+            ],
+          },
+        ],
+        ctx,
+      ),
+  },
   "messages:claimOutboundMessages": {
     kind: "global",
     why: "the sender's claim over all shops; markOutboundSent / reschedule / fail are shop-scoped",

@@ -30,6 +30,8 @@ export async function claimRows(options: {
      WHERE id IN (SELECT id FROM candidates)
      RETURNING id`,
     [options.limit, String(options.leaseMs)],
+    // The callers' fixed strings: a handful of texts, each prepared once per connection.
+    { prepare: true },
   );
   return rows.map((r) => r.id);
 }

@@ -1,9 +1,14 @@
 import type { Contact, Conversation, Prisma } from "@prisma/client";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
 
 type Tx = Prisma.TransactionClient;
 
-/** The contact and its conversation, created on first contact. */
+/**
+ * The contact and its conversation, created on first contact — ONE plain SQL statement (two upserts in
+ * data-modifying CTEs; docs/decisions/010-hot-path-sql.md): the inbox worker runs it for every message. A
+ * given name replaces the stored one, a given account becomes the conversation's; both rows are scoped by
+ * `shop` (the unique keys start with it).
+ */
 export async function ensureContactAndConversation(
   shop: string,
   input: {
@@ -13,19 +18,61 @@ export async function ensureContactAndConversation(
     initialState: Prisma.InputJsonValue;
   },
 ): Promise<{ contact: Contact; conversation: Conversation }> {
-  const prisma = db();
-  const contact = await prisma.contact.upsert({
-    where: { shop_waId: { shop, waId: input.waId } },
-    create: { shop, waId: input.waId, name: input.name ?? null },
-    update: input.name ? { name: input.name } : {},
-  });
-  const conversation = await prisma.conversation.upsert({
-    where: { shop_contactId: { shop, contactId: contact.id } },
-    create: { shop, contactId: contact.id, accountId: input.accountId ?? null, state: input.initialState },
-    update: input.accountId ? { accountId: input.accountId } : {},
-  });
-  return { contact, conversation };
+  const [row] = await database().raw.query<{ contact: JsonRow; conversation: JsonRow }>(
+    ENSURE_SQL,
+    [
+      shop,
+      input.waId,
+      input.name || null,
+      input.accountId || null,
+      JSON.stringify(input.initialState),
+      new Date().toISOString(),
+    ],
+    { prepare: true },
+  );
+  return {
+    contact: withDates(row.contact, ["lastInboundAt", "createdAt", "updatedAt"]) as unknown as Contact,
+    conversation: withDates(row.conversation, [
+      "lastInboundAt",
+      "lastMessageAt",
+      "createdAt",
+      "updatedAt",
+    ]) as unknown as Conversation,
+  };
 }
+
+type JsonRow = Record<string, unknown>;
+
+/** Rows come back as JSON (the same on every driver); `timestamp(3)` columns hold UTC without a zone. */
+function withDates(row: JsonRow | string, keys: string[]): JsonRow {
+  const out: JsonRow = typeof row === "string" ? JSON.parse(row) : { ...row };
+  for (const key of keys) {
+    const value = out[key];
+    if (typeof value === "string")
+      out[key] = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+  }
+  return out;
+}
+
+const ENSURE_SQL = `WITH
+  contact AS (
+    INSERT INTO "Contact" (id, shop, "waId", name, "createdAt", "updatedAt")
+    VALUES (gen_random_uuid()::text, $1, $2, $3, ($6::timestamptz AT TIME ZONE 'UTC'), ($6::timestamptz AT TIME ZONE 'UTC'))
+    ON CONFLICT (shop, "waId") DO UPDATE
+      SET name = COALESCE(EXCLUDED.name, "Contact".name), "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING *
+  ),
+  conversation AS (
+    INSERT INTO "Conversation" (id, shop, "contactId", "accountId", state, "lastMessageAt", "createdAt", "updatedAt")
+    SELECT gen_random_uuid()::text, $1, contact.id, $4, $5::jsonb, ($6::timestamptz AT TIME ZONE 'UTC'),
+           ($6::timestamptz AT TIME ZONE 'UTC'), ($6::timestamptz AT TIME ZONE 'UTC')
+    FROM contact
+    ON CONFLICT (shop, "contactId") DO UPDATE
+      SET "accountId" = COALESCE(EXCLUDED."accountId", "Conversation"."accountId"),
+          "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING *
+  )
+SELECT to_jsonb(contact.*) AS contact, to_jsonb(conversation.*) AS conversation FROM contact, conversation`;
 
 export async function getConversation(shop: string, id: string) {
   return db().conversation.findFirst({ where: { shop, id } });
@@ -53,14 +100,43 @@ export async function touchInbound(
   });
 }
 
+/**
+ * The state save of every conversation step, scoped by shop: ONE plain parameterised UPDATE through the
+ * driver adapter (docs/decisions/010-hot-path-sql.md) — a Prisma `updateMany` costs three round trips
+ * (BEGIN, UPDATE, COMMIT) and its query interpretation, three times the time of the step's engine work.
+ * Outside a transaction it runs on the driver itself; given the worker's transaction it joins it
+ * (`$executeRawUnsafe`: the same statement on that transaction's connection). `status` and
+ * `needsAttention` change only when given. Resolves to whether the conversation was found in this shop.
+ */
 export async function saveConversationState(
   shop: string,
   id: string,
   data: { state: Prisma.InputJsonValue; stateVersion: number; status?: string; needsAttention?: boolean },
-  tx: Tx = db(),
-): Promise<void> {
-  await tx.conversation.updateMany({ where: { shop, id }, data: { ...data, lastMessageAt: new Date() } });
+  tx?: Tx,
+): Promise<boolean> {
+  const now = new Date().toISOString();
+  const params = [
+    shop,
+    id,
+    JSON.stringify(data.state),
+    data.stateVersion,
+    data.status ?? null,
+    data.needsAttention ?? null,
+    now,
+  ];
+  const changed = tx
+    ? await tx.$executeRawUnsafe(SAVE_STATE_SQL, ...params)
+    : await database().raw.execute(SAVE_STATE_SQL, params, { prepare: true });
+  return changed > 0;
 }
+
+// Timestamps travel as ISO strings and are stored as UTC (the columns are `timestamp(3)` without zone, as
+// Prisma writes them), whatever the session's time zone.
+const SAVE_STATE_SQL = `UPDATE "Conversation"
+  SET state = $3::jsonb, "stateVersion" = $4::int,
+      status = COALESCE($5::text, status), "needsAttention" = COALESCE($6::boolean, "needsAttention"),
+      "lastMessageAt" = ($7::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = ($7::timestamptz AT TIME ZONE 'UTC')
+  WHERE shop = $1 AND id = $2`;
 
 export async function setConversationStatus(
   shop: string,

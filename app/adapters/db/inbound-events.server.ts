@@ -33,6 +33,7 @@ export async function storeInboundEvents(events: NewInboundEvent[]): Promise<num
       events.map((e) => e.waId),
       events.map((e) => JSON.stringify(e.payload)),
     ],
+    { prepare: true },
   );
   return inserted.length;
 }

@@ -1,5 +1,5 @@
 import type { Message, Prisma } from "@prisma/client";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
 import { claimRows } from "./claim.server";
 import { isUniqueViolation } from "./errors";
 
@@ -94,11 +94,19 @@ export async function claimOutboundMessages(limit: number, leaseMs: number): Pro
   return db().message.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: "asc" } });
 }
 
+/**
+ * A reply the Graph API accepted: its wamid and the sent status, as one plain UPDATE (the sender runs it
+ * for every reply; docs/decisions/010-hot-path-sql.md). Scoped by shop.
+ */
 export async function markOutboundSent(shop: string, id: string, wamid: string, at: Date): Promise<void> {
-  await db().message.updateMany({
-    where: { shop, id },
-    data: { status: "sent", wamid, sentAt: at, lockedUntil: null, errorCode: null, errorTitle: null },
-  });
+  await database().raw.execute(
+    `UPDATE "Message"
+     SET status = 'sent', wamid = $3, "sentAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL,
+         "errorCode" = NULL, "errorTitle" = NULL
+     WHERE shop = $1 AND id = $2`,
+    [shop, id, wamid, at.toISOString()],
+    { prepare: true },
+  );
 }
 
 /**
@@ -225,3 +233,121 @@ export async function listConversationMessages(shop: string, conversationId: str
     take,
   });
 }
+
+/** Everything one processed inbound message changes, written at once by `commitInboundTurn`. */
+export interface InboundTurnWrite {
+  eventId: string;
+  conversationId: string;
+  contactId: string;
+  inbound: Omit<InboundMessageInput, "conversationId" | "contactId">;
+  /** The engine's new state (and a handoff's status); absent when the bot did not run. */
+  state?: { state: Prisma.InputJsonValue; stateVersion: number; status?: string; needsAttention?: boolean };
+  /** The feedback flow's new value (`null` clears it); absent when no feedback turn ran. */
+  feedback?: Prisma.InputJsonValue | null;
+  /** The language the shopper chose during the turn. */
+  language?: string;
+  /** The replies to queue; they belong to this turn's conversation and contact. */
+  replies: Omit<OutboundMessageInput, "conversationId" | "contactId">[];
+}
+
+/**
+ * The inbox worker's write of one turn, as ONE plain SQL statement (data-modifying CTEs, so atomic by
+ * itself; docs/decisions/010-hot-path-sql.md): the shopper's message (skipped if stored before), the
+ * contact's last inbound time (and language), the conversation (24-hour window, unread count, engine state,
+ * feedback), the queued replies (skipped when their idempotency key exists) and the event marked done. All
+ * rows are scoped by `shop`. Given a Prisma transaction it joins it (for the rarer writes of a turn that
+ * must commit together with it: a checkout, a feedback answer).
+ */
+export async function commitInboundTurn(
+  shop: string,
+  turn: InboundTurnWrite,
+  tx?: Tx,
+): Promise<{ inboundStored: boolean; queued: number; eventDone: boolean }> {
+  const now = Date.now();
+  const r = turn.replies;
+  const params: unknown[] = [
+    shop, // $1
+    turn.conversationId, // $2
+    turn.contactId, // $3
+    turn.inbound.wamid, // $4
+    turn.inbound.type, // $5
+    JSON.stringify(turn.inbound.body), // $6
+    turn.inbound.text, // $7
+    turn.inbound.createdAt.toISOString(), // $8
+    new Date(now).toISOString(), // $9
+    turn.language ?? null, // $10
+    turn.state ? JSON.stringify(turn.state.state) : null, // $11
+    turn.state?.stateVersion ?? null, // $12
+    turn.state?.status ?? null, // $13
+    turn.state?.needsAttention ?? null, // $14
+    turn.feedback !== undefined, // $15
+    turn.feedback === undefined || turn.feedback === null ? null : JSON.stringify(turn.feedback), // $16
+    r.map((m) => m.accountId), // $17
+    r.map((m) => m.toWaId), // $18
+    r.map((m) => m.author), // $19
+    r.map((m) => m.type), // $20
+    r.map((m) => JSON.stringify(m.body)), // $21
+    r.map((m) => m.text), // $22
+    r.map((m) => m.idempotencyKey), // $23
+    turn.eventId, // $24
+  ];
+  const [row] = tx
+    ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURN_SQL, ...params)
+    : await database().raw.query<TurnCounts>(COMMIT_TURN_SQL, params, { prepare: true });
+  return { inboundStored: row.inbound > 0, queued: row.outbound, eventDone: row.done > 0 };
+}
+
+type TurnCounts = { inbound: number; outbound: number; done: number };
+
+// Timestamps travel as ISO strings and are stored as UTC (`timestamp(3)` columns without zone, as Prisma
+// writes them). Replies get distinct createdAt (now + 1 ms each) so one batch keeps its order.
+const COMMIT_TURN_SQL = `WITH
+  inbound AS (
+    INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, wamid, type, body, text, status, "createdAt")
+    VALUES (gen_random_uuid()::text, $1, $2, $3, 'in', 'shopper', $4, $5, $6::jsonb, $7, 'received',
+            ($8::timestamptz AT TIME ZONE 'UTC'))
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  ),
+  contact AS (
+    UPDATE "Contact"
+    SET "lastInboundAt" = ($8::timestamptz AT TIME ZONE 'UTC'), language = COALESCE($10::text, language),
+        "updatedAt" = ($9::timestamptz AT TIME ZONE 'UTC')
+    WHERE shop = $1 AND id = $3
+    RETURNING 1
+  ),
+  conversation AS (
+    UPDATE "Conversation"
+    SET "lastInboundAt" = ($8::timestamptz AT TIME ZONE 'UTC'),
+        "unreadCount" = "unreadCount" + 1,
+        state = COALESCE($11::jsonb, state),
+        "stateVersion" = COALESCE($12::int, "stateVersion"),
+        status = COALESCE($13::text, status),
+        "needsAttention" = COALESCE($14::boolean, "needsAttention"),
+        feedback = CASE WHEN $15::boolean THEN $16::jsonb ELSE feedback END,
+        "lastMessageAt" = CASE WHEN $11::jsonb IS NULL THEN ($8::timestamptz AT TIME ZONE 'UTC')
+                               ELSE ($9::timestamptz AT TIME ZONE 'UTC') END,
+        "updatedAt" = ($9::timestamptz AT TIME ZONE 'UTC')
+    WHERE shop = $1 AND id = $2
+    RETURNING 1
+  ),
+  outbound AS (
+    INSERT INTO "Message" (id, shop, "conversationId", "contactId", "accountId", "toWaId", direction, author, type,
+                           body, text, status, "idempotencyKey", "nextAttemptAt", "createdAt")
+    SELECT gen_random_uuid()::text, $1, $2, $3, ac, tw, 'out', au, ty, bo::jsonb, tx, 'queued', ik,
+           ($9::timestamptz AT TIME ZONE 'UTC'),
+           ($9::timestamptz AT TIME ZONE 'UTC') + (n - 1) * interval '1 millisecond'
+    FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
+         WITH ORDINALITY AS r(ac, tw, au, ty, bo, tx, ik, n)
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  ),
+  done AS (
+    UPDATE "InboundEvent"
+    SET status = 'done', "processedAt" = ($9::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL
+    WHERE shop = $1 AND id = $24
+    RETURNING 1
+  )
+SELECT (SELECT count(*) FROM inbound)::int AS inbound, (SELECT count(*) FROM outbound)::int AS outbound,
+       (SELECT count(*) FROM done)::int AS done,
+       (SELECT count(*) FROM contact)::int + (SELECT count(*) FROM conversation)::int AS touched`;
