@@ -155,7 +155,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     `| Isolation checks | ${n(iso.modelFunctions)} model functions (${n(iso.reads)} reads, ${n(iso.writes)} writes, ${n(iso.global)} global by design, ${n(iso.pure)} pure) · ${n(iso.routes)} routes · ${n(iso.checks)} checks · ${n(sum(fs.isolationChecks, fa.isolationChecks))} shop-B snapshots during the fuzzing · ${n(iso.flows)} flows |`,
   );
   p(
-    `| Known failures (files this work may not change) | ${KNOWN_FAILURES.map((k) => `\`${k.id}\``).join(", ")} |`,
+    `| Known failures (open) | ${KNOWN_FAILURES.map((k) => `\`${k.id}\``).join(", ") || "none"} (${RESOLVED.length} found and fixed) |`,
   );
   p();
 
@@ -202,7 +202,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
       );
       p();
       p(
-        `Send rate per number (messagesPerSecond = ${g.messagesPerSecond}): max in any sliding second ${Object.values(g.maxPerSecondSliding ?? {}).join(" / ")}, in a calendar second ${Object.values(g.maxPerSecondCalendar ?? {}).join(" / ")}, over 5 s ${Object.values(g.maxPer5sAverage ?? {}).join(" / ")} per second — see known failure \`outbox-rate-burst\`.`,
+        `Send rate per number (messagesPerSecond = ${g.messagesPerSecond}): max in any sliding second ${Object.values(g.maxPerSecondSliding ?? {}).join(" / ")}, in a calendar second ${Object.values(g.maxPerSecondCalendar ?? {}).join(" / ")}, over 5 s ${Object.values(g.maxPer5sAverage ?? {}).join(" / ")} per second (the bucket's sliding window: never more than messagesPerSecond; fixed \`outbox-rate-burst\`).`,
       );
       p();
     }
@@ -216,7 +216,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     if (dep.redis) {
       const r = dep.redis;
       p(
-        `**Redis stopped ${r.outageS} s mid-load**: answers while down: ${statuses(r.answersDuringOutage)}; replies sent while down: **${n(r.repliesSentDuringOutage)}**${r.firstReplyAfterS !== null ? ` (first after ${r.firstReplyAfterS} s)` : ""} — ${n(r.repliesPerSecondDuring)}/s against ${n(r.repliesPerSecondBefore)}/s before the outage; drained ${n(r.drainAfterRestartS)} s after the outage ended${r.leasesExpiredByTest ? " (the CI form expired the stuck leases instead of waiting 60 s)" : ""}. ${delivery(r.delivery)}. Nothing lost; the sender falls back to per-process buckets, slowly (known failure \`cache-outage-waits\`).`,
+        `**Redis stopped ${r.outageS} s mid-load**: answers while down: ${statuses(r.answersDuringOutage)}; replies sent while down: **${n(r.repliesSentDuringOutage)}**${r.firstReplyAfterS !== null ? ` (first after ${r.firstReplyAfterS} s)` : ""} — ${n(r.repliesPerSecondDuring)}/s against ${n(r.repliesPerSecondBefore)}/s before the outage; drained ${n(r.drainAfterRestartS)} s after the outage ended${r.leasesExpiredByTest ? " (the CI form expired the stuck leases instead of waiting 60 s)" : ""}. ${delivery(r.delivery)}. Nothing lost; the sender falls back to per-process buckets at once (the cache's circuit breaker; fixed \`cache-outage-waits\`).`,
       );
       p();
     }
@@ -305,7 +305,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
   if (abuse.broadcast) {
     const b = abuse.broadcast;
     p(
-      `**Merchant broadcast** (${n(b.total)} replies, number at ${b.rate}/s): max ${b.maxPerSecondSliding} in any second, ${b.maxPer5s} in any 5 s, ${b.average}/s on average, ${b.toOneShopperMaxPerSecond}/s at most to one shopper — within the token bucket (rate + burst), above the number's rate in a single second (known failure \`outbox-rate-burst\`).`,
+      `**Merchant broadcast** (${n(b.total)} replies, number at ${b.rate}/s): max ${b.maxPerSecondSliding} in any second, ${b.maxPer5s} in any 5 s, ${b.average}/s on average, ${b.toOneShopperMaxPerSecond}/s at most to one shopper — never above the number's rate in any sliding second (fixed \`outbox-rate-burst\`).`,
     );
   }
   if (abuse.boundedState) {
@@ -351,7 +351,8 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
   p();
   p(`Their reproductions are plain regression tests now (\`fixed (<id>): …\` in the test names).`);
   p();
-  for (const k of RESOLVED) p(`- \`${k.id}\` (${k.files.join(", ")}): ${k.what} — *Fix:* ${k.fix}`);
+  for (const k of RESOLVED)
+    p(`- \`${k.id}\` (${k.files.join(", ")}): ${k.what} — *Fix:* ${k.fixed ?? k.fix}`);
   p();
   p(`## Fixed by this work (files it owns or may edit)`);
   p();
