@@ -58,6 +58,24 @@ async function takeToken(key: string, ratePerSec: number, burst: number, windowM
   }
 }
 
+/**
+ * The bookkeeping after the Graph API answered (sent / retry later / failed) is retried while the database is
+ * away, until shortly before the claim's lease ends: otherwise a database outage between the Graph call and
+ * markOutboundSent leaves the message `sending`, the lease expires and the message goes out twice.
+ */
+const BOOKKEEPING_MARGIN_MS = 5_000;
+
+async function untilLeaseEnds<T>(leaseEndsAt: number, write: () => Promise<T>): Promise<T> {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + delay > leaseEndsAt - BOOKKEEPING_MARGIN_MS) throw error;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 export interface SenderDeps {
   send: (account: AccountCredentials, body: GraphMessageRequest) => Promise<SendResult>;
   now: () => Date;
@@ -70,6 +88,7 @@ async function sendOne(
   account: AccountCredentials | null,
   lastInboundAt: Date | null,
   deps: SenderDeps,
+  leaseEndsAt: number,
 ): Promise<void> {
   const { shop } = message;
   const now = deps.now();
@@ -110,30 +129,43 @@ async function sendOne(
       RATE_WINDOW_MS,
     );
     if (rate.ok) break;
+    if (Date.now() + rate.waitMs > leaseEndsAt - 2 * BOOKKEEPING_MARGIN_MS) {
+      // Past the lease another sender could claim it: give the message back instead of waiting on.
+      await rescheduleOutbound(shop, message.id, new Date(now.getTime() + rate.waitMs), null);
+      return;
+    }
     await new Promise((r) => setTimeout(r, rate.waitMs));
   }
 
   const result = await deps.send(account, body);
   if (result.ok) {
-    await markOutboundSent(shop, message.id, result.wamid, deps.now());
+    const sentAt = deps.now();
+    await untilLeaseEnds(leaseEndsAt, () => markOutboundSent(shop, message.id, result.wamid, sentAt));
   } else if (result.error.kind === "retry" && message.attempts < MAX_SEND_ATTEMPTS) {
     const delay = Math.max(backoffMs(message.attempts), result.error.retryAfterMs ?? 0);
-    await rescheduleOutbound(shop, message.id, new Date(deps.now().getTime() + delay), {
-      code: result.error.code,
-      title: result.error.title ?? "temporary Graph API error",
-    });
+    const error = result.error;
+    const at = new Date(deps.now().getTime() + delay);
+    await untilLeaseEnds(leaseEndsAt, () =>
+      rescheduleOutbound(shop, message.id, at, {
+        code: error.code,
+        title: error.title ?? "temporary Graph API error",
+      }),
+    );
   } else {
     const error = result.error;
-    await markOutboundFailed(
-      shop,
-      message.id,
-      error.kind === "permanent"
-        ? { code: error.code, title: error.title }
-        : {
-            code: error.code ?? null,
-            title: `Gave up after ${message.attempts} attempts: ${error.title ?? "temporary error"}`,
-          },
-      deps.now(),
+    const at = deps.now();
+    await untilLeaseEnds(leaseEndsAt, () =>
+      markOutboundFailed(
+        shop,
+        message.id,
+        error.kind === "permanent"
+          ? { code: error.code, title: error.title }
+          : {
+              code: error.code ?? null,
+              title: `Gave up after ${message.attempts} attempts: ${error.title ?? "temporary error"}`,
+            },
+        at,
+      ),
     );
     log({ shop, messageId: message.id }).warn(
       { code: error.code, kind: error.kind },
@@ -148,6 +180,7 @@ async function sendOne(
  * API, within the number's rate, the recipient's pacing and the 24-hour window; retries with backoff.
  */
 export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps): Promise<number> {
+  const leaseEndsAt = Date.now() + LEASE_MS;
   const messages = await claimOutboundMessages(limit, LEASE_MS);
   if (messages.length === 0) return 0;
   const accounts = new Map<string, AccountCredentials | null>();
@@ -168,6 +201,7 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
         accounts.get(`${m.shop}:${m.accountId}`) ?? null,
         lastInbound.get(m.contactId) ?? null,
         deps,
+        leaseEndsAt,
       ).catch((error) =>
         log({ shop: m.shop, messageId: m.id }).error({ err: error }, "sender crashed on a message"),
       ),

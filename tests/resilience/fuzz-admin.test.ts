@@ -487,7 +487,7 @@ describe("admin forms and loaders under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(250), seed: FUZZ_SEED + 20, endOnFailure: true },
+      { numRuns: runs(250, "admin"), seed: FUZZ_SEED + 20, endOnFailure: true },
     );
     expectNoUnknown(tally.actions);
   });
@@ -520,7 +520,7 @@ describe("admin forms and loaders under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(250), seed: FUZZ_SEED + 21, endOnFailure: true },
+      { numRuns: runs(250, "admin"), seed: FUZZ_SEED + 21, endOnFailure: true },
     );
     expectNoUnknown(tally.actions);
   });
@@ -533,7 +533,7 @@ describe("admin forms and loaders under hostile input", () => {
         );
         return true;
       }),
-      { numRuns: runs(150), seed: FUZZ_SEED + 22, endOnFailure: true },
+      { numRuns: runs(150, "admin"), seed: FUZZ_SEED + 22, endOnFailure: true },
     );
     expectNoUnknown(tally.actions);
   });
@@ -601,7 +601,7 @@ describe("admin forms and loaders under hostile input", () => {
         await check("loaders", `loader #${which} ${q.toString().slice(0, 200)}`, target);
         return true;
       }),
-      { numRuns: runs(250), seed: FUZZ_SEED + 23, endOnFailure: true },
+      { numRuns: runs(250, "admin"), seed: FUZZ_SEED + 23, endOnFailure: true },
     );
     for (const [label, run] of [
       ["settings loader", () => call(settingsLoader, adminRequest(A, "/app/settings"))],

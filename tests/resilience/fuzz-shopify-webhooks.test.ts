@@ -354,7 +354,7 @@ describe("Shopify webhooks under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(150), seed: FUZZ_SEED + 10, endOnFailure: true },
+      { numRuns: runs(150, "shopify"), seed: FUZZ_SEED + 10, endOnFailure: true },
     );
     expectNoUnknown(tally.signed, tally.forged);
   });
@@ -367,7 +367,7 @@ describe("Shopify webhooks under hostile input", () => {
         await check(t, body, JSON.parse(body), tally.signed, `arbitrary ${t.topic}`);
         return true;
       }),
-      { numRuns: runs(60), seed: FUZZ_SEED + 11, endOnFailure: true },
+      { numRuns: runs(60, "shopify"), seed: FUZZ_SEED + 11, endOnFailure: true },
     );
     expectNoUnknown(tally.signed, tally.forged);
   });

@@ -8,11 +8,14 @@ import fc from "fast-check";
 import { database } from "~/db.server";
 
 /**
- * How many cases a property runs: the CI form's count × RES_FUZZ_SCALE (the long run scales every property
- * so that the suite sends ≥ 100,000 hostile requests; < 1 shortens a local run).
+ * How many cases a property runs: the CI form's count × the scale of its target — RES_FUZZ_SCALE_WHATSAPP,
+ * RES_FUZZ_SCALE_SHOPIFY, RES_FUZZ_SCALE_ADMIN, else RES_FUZZ_SCALE (the long run scales the properties so
+ * that the suite sends ≥ 100,000 hostile requests, more where a request is cheap; < 1 shortens a local run).
  */
-export function runs(ciDefault: number): number {
-  const scale = Number(process.env.RES_FUZZ_SCALE ?? 1);
+export function runs(ciDefault: number, target?: "whatsapp" | "shopify" | "admin"): number {
+  const scale = Number(
+    (target && process.env[`RES_FUZZ_SCALE_${target.toUpperCase()}`]) || process.env.RES_FUZZ_SCALE || 1,
+  );
   return Math.max(1, Math.round(ciDefault * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
 
@@ -251,13 +254,14 @@ async function tables(): Promise<string[]> {
   return tableList;
 }
 
-/** One row per table: count and an md5 of every row's text, in one round trip. */
+/** One row per table: the count and the sum of a 64-bit hash of every row's text, in one round trip. */
 export async function dbSnapshot(): Promise<Record<string, string>> {
   const names = await tables();
   const sql = `SELECT ${names
     .map(
       (t) =>
-        `(SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM "${t}" x) AS "${t}"`,
+        // Order-independent and sort-free (linear in the rows): the count and the sum of a 64-bit hash per row.
+        `(SELECT count(*) || ':' || coalesce(sum(hashtextextended(x::text, 0)::numeric), 0) FROM "${t}" x) AS "${t}"`,
     )
     .join(", ")}`;
   const [row] = await database().raw.query<Record<string, string>>(sql);

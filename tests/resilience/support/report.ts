@@ -239,7 +239,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
   p(`## 3. Bad input`);
   p();
   p(
-    `fast-check properties over the real payloads of ../shared/fixtures (mutated: values replaced by hostile JSON, keys deleted or added, arrays wrapped or made huge, deep nesting), raw JSON with repeated keys, and explicit edge cases (U+0000, RTL marks, zero-width, emoji, lone surrogates, 1–3 MB fields, 100,000-deep nesting, 12,000 messages in one delivery, wrong types). Invariants: never a 5xx with a valid signature, never a crash or an unhandled rejection, an invalid signature 401 (whenever the body names a connected number; 413 past the size limit, read before the signature), a refused request changes no table (counts + md5 of every row), shop B never changes.`,
+    `fast-check properties over the real payloads of ../shared/fixtures (mutated: values replaced by hostile JSON, keys deleted or added, arrays wrapped or made huge, deep nesting), raw JSON with repeated keys, and explicit edge cases (U+0000, RTL marks, zero-width, emoji, lone surrogates, 1–3 MB fields, 100,000-deep nesting, 12,000 messages in one delivery, wrong types). Invariants: never a 5xx with a valid signature, never a crash or an unhandled rejection, an invalid signature 401 (whenever the body names a connected number; 413 past the size limit, read before the signature), a refused request changes no table (counts + a hash of every row), shop B never changes.`,
   );
   p();
   p(`| target | requests | answers | known failures hit |`);
