@@ -46,7 +46,7 @@ export const RESOLVED: KnownFailure[] = [
     scope: ["rate"],
     fixed:
       "app/cache.server.ts takeToken (Lua and in-process alike): the bucket AND a sliding window of the last " +
-      "max(burst, rate) token times — never more in any sliding window (the outbox counts over 1.1 s, a margin " +
+      "max(burst, rate) token times — never more in any sliding window (the outbox counts over 1.2 s, a margin " +
       "for the jitter between the token and Meta's clock). tests/cache.test.ts on both backends.",
   },
   {
