@@ -1,6 +1,14 @@
+import net from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { cache, MemoryCache, RedisCache, windowLimit, type Cache } from "~/cache.server";
+import {
+  cache,
+  CacheUnavailableError,
+  MemoryCache,
+  RedisCache,
+  windowLimit,
+  type Cache,
+} from "~/cache.server";
 
 // Runs against Redis in the services project and the in-process cache in the embedded project.
 const c = cache();
@@ -170,4 +178,65 @@ describe.each(clocked)("token bucket with a fake clock ($name)", ({ make }) => {
       expect(times.length).toBeGreaterThanOrEqual(Math.floor(expected * 0.8));
     },
   );
+});
+
+/**
+ * The Redis cache's circuit breaker: with the connection gone, commands fail at once (callers degrade
+ * without waiting for reconnects and timeouts), and the cache is used again as soon as it is back. Redis is
+ * reached through a TCP proxy on loopback that the test cuts and restores.
+ */
+describe.skipIf(!redisUrl)("Redis cache circuit breaker", () => {
+  it("fails fast while the connection is down and recovers by itself", async () => {
+    const target = new URL(redisUrl!);
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 6379), target.hostname);
+      sockets.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on("error", close).on("close", close);
+      upstream.on("error", close).on("close", close);
+    });
+    const listen = (port = 0) =>
+      new Promise<number>((resolve) =>
+        proxy.listen(port, "127.0.0.1", () => resolve((proxy.address() as net.AddressInfo).port)),
+      );
+    const port = await listen();
+    const c = RedisCache.connect(`redis://127.0.0.1:${port}${target.pathname}`, `${prefix}breaker:`);
+    try {
+      await c.set("k", "v");
+      expect(await c.get("k")).toBe("v");
+      expect(c.unavailable).toBe(false);
+
+      // Cut: stop accepting and drop the connections.
+      await new Promise<void>((resolve) => {
+        proxy.close(() => resolve());
+        for (const s of sockets) s.destroy();
+        sockets.clear();
+      });
+      await expect.poll(() => c.unavailable, { timeout: 2_000 }).toBe(true);
+      const t0 = performance.now();
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => c.takeToken(`b${i}`, 10, 10)),
+      );
+      const elapsed = performance.now() - t0;
+      expect(results.every((r) => r.status === "rejected")).toBe(true);
+      expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(CacheUnavailableError);
+      expect(elapsed).toBeLessThan(50); // no waiting for the client's reconnects or its command timeout
+      expect(await c.ping()).toBe(false);
+
+      // Back: the client reconnects by itself and the breaker closes.
+      await listen(port);
+      await expect.poll(() => c.unavailable, { timeout: 5_000, interval: 50 }).toBe(false);
+      expect(await c.get("k")).toBe("v");
+      await c.del("k");
+    } finally {
+      await c.close();
+      proxy.close();
+      for (const s of sockets) s.destroy();
+    }
+  });
 });
