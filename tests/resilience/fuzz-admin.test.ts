@@ -69,6 +69,7 @@ let conversationB = "";
 let messageB = "";
 
 beforeEach(async () => {
+  last = {};
   await cache().delPrefix("");
   graph.reset();
   server.use(
@@ -151,6 +152,7 @@ const tally = { actions: new Tally(), loaders: new Tally(), unauthenticated: new
 const knownSeen: Record<string, number> = {};
 const reported: string[] = [];
 let isolationChecks = 0;
+let last: { all?: Record<string, string>; b?: Record<string, string> } = {};
 
 /** One request as shop A: no 5xx; refused → nothing changed; shop B unchanged and absent from the answer. */
 async function check(
@@ -159,19 +161,26 @@ async function check(
   run: () => Promise<Response>,
 ): Promise<void> {
   const t = tally[kind];
-  const before = await dbSnapshot();
-  const beforeB = await shopSnapshot(B);
+  // The state after the previous case, when it was taken, is this case's state before (nothing else writes
+  // between two cases; beforeEach forgets it).
+  const before = last.all ?? (await dbSnapshot());
+  const beforeB = last.b ?? (await shopSnapshot(B));
+  last = {};
   const response = await run();
   t.add(response.status);
   const text = await response.text().catch(() => "");
   if (response.status >= 500) t.violation(`${label}: ${response.status} ${text.slice(0, 500)}`);
+  let after: Record<string, string> | undefined;
   if (response.status >= 400) {
-    const changed = diffSnapshots(before, await dbSnapshot());
+    after = await dbSnapshot();
+    const changed = diffSnapshots(before, after);
     if (changed.length)
       t.violation(`${label}: refused (${response.status}) but changed ${changed.join(", ")}`);
   }
   isolationChecks++;
-  const changedB = diffSnapshots(beforeB, await shopSnapshot(B));
+  const afterB = await shopSnapshot(B);
+  const changedB = diffSnapshots(beforeB, afterB);
+  last = { all: after, b: afterB };
   if (changedB.length) t.violation(`${label}: shop A's request changed shop B's ${changedB.join(", ")}`);
   if (text.includes(B_MARKER) || text.includes(b.accessToken) || text.includes(b.appSecret))
     t.violation(`${label}: shop B's data in shop A's response`);
