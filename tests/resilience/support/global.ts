@@ -48,6 +48,16 @@ export function teardown() {
     mode: process.env.RES_LONG === "1" ? "long" : "ci",
     durationS: Math.round(process.uptime()),
     fuzzScale: Number(process.env.RES_FUZZ_SCALE ?? 1),
+    ...(process.env.RES_LONG === "1"
+      ? {
+          fuzzScales: Object.fromEntries(
+            ["WHATSAPP", "SHOPIFY", "ADMIN"].map((t) => [
+              t.toLowerCase(),
+              Number(process.env[`RES_FUZZ_SCALE_${t}`] || process.env.RES_FUZZ_SCALE || 1),
+            ]),
+          ),
+        }
+      : {}),
   });
   console.log(`[resilience] report: ${file}`);
 }

@@ -16,6 +16,22 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 /** Changes made by this work in the files it may edit, and what the suite found that led to them. */
 export const FIXES: { file: string; what: string }[] = [
   {
+    file: "app/cache.server.ts",
+    what:
+      "takeToken (Redis Lua and in-process alike) keeps the times of its last max(burst, rate) tokens: never more in any sliding window (a plain bucket gave burst + rate in one second — `outbox-rate-burst`). " +
+      "RedisCache has a circuit breaker: open from the connection's 'close' until 'ready', and 2 s after a command timed out (commandTimeout 1 s) — calls fail at once and callers degrade without waiting (`cache-outage-waits`).",
+  },
+  {
+    file: "app/services/outbox.server.ts",
+    what:
+      "The number's window is counted over 1.2 s (a margin for the jitter between the token and Meta's clock); the local fallback buckets also count the shared bucket's tokens (a fallback mid-second no longer doubles the rate); " +
+      "the bookkeeping after the Graph call (sent / reschedule / failed) is retried while the database is away, within the claim's lease — a PostgreSQL outage between the Graph call and markOutboundSent sent 7 replies twice in the CI form before; no send waits past its lease.",
+  },
+  {
+    file: "app/db.server.ts",
+    what: "Every pg client gets an 'error' listener (the pool's covers idle clients only): PostgreSQL ending a checked-out connection between two queries crashed the process (tests/db-connection-loss.test.ts).",
+  },
+  {
     file: "app/services/shopify-webhooks.server.ts",
     what:
       "A signed Shopify webhook whose payload fails validation (zod) was answered 500 (Shopify retries, then may drop the subscription; no retry can succeed). " +
@@ -96,6 +112,12 @@ export interface ReportMeta {
   mode: string;
   durationS?: number;
   fuzzScale?: number;
+  /** Per-target fuzz scales (the long run). */
+  fuzzScales?: Record<string, number>;
+  /** The commit the run tested (default: HEAD when the report is written). */
+  commit?: string;
+  /** When the run ended (default: now). */
+  at?: string;
 }
 
 export function renderReport(figures: Record<string, Figures>, meta: ReportMeta): string {
@@ -132,7 +154,15 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
   p(`# Resilience: faults, duplicates, bad input, tenant isolation, abuse`);
   p();
   p(
-    `${meta.mode === "long" ? "Long run (`npm run bench:resilience`)" : "CI form (`npm run test:resilience`)"} · ${new Date().toISOString()} · commit ${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain"]) ? " + working tree changes" : ""} · ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB · Node ${process.version}${meta.durationS ? ` · ${Math.round(meta.durationS / 6) / 10} min` : ""}${meta.fuzzScale && meta.fuzzScale !== 1 ? ` · fuzz ×${meta.fuzzScale}` : ""}`,
+    `${meta.mode === "long" ? "Long run (`npm run bench:resilience`)" : "CI form (`npm run test:resilience`)"} · ${meta.at ?? new Date().toISOString()} · commit ${meta.commit ?? `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain"]) ? " + working tree changes" : ""}`} · ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB · Node ${process.version}${meta.durationS ? ` · ${Math.round(meta.durationS / 6) / 10} min` : ""}${
+      meta.fuzzScales
+        ? ` · fuzz ${Object.entries(meta.fuzzScales)
+            .map(([k, v]) => `${k} ×${v}`)
+            .join(", ")}`
+        : meta.fuzzScale && meta.fuzzScale !== 1
+          ? ` · fuzz ×${meta.fuzzScale}`
+          : ""
+    }`,
   );
   p();
   p(`## Summary`);
@@ -146,6 +176,11 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     `| Faults injected | ${n(crash.crash?.kills)} SIGKILLs under load · PostgreSQL stopped ${n(dep.postgres?.outageS)} s · Redis stopped ${n(dep.redis?.outageS)} s · ${n(graphFaults)} Graph API faults (${statuses(dep.graph?.faultsByKind)}) + slow answers · ${n(sf.faultsInjected)} Shopify Admin API faults |`,
   );
   p(`| Webhooks acknowledged (process tests) | **${n(acknowledged)}** |`);
+  const rateMax = Object.values((dep.graph?.maxPerSecondSliding ?? {}) as Record<string, number>);
+  const broadcast = (f.abuse ?? {}).broadcast as { maxPerSecondSliding?: number; rate?: number } | undefined;
+  p(
+    `| Max per-number rate observed (at the fake Graph API, any sliding second) | ${rateMax.length ? `**${Math.max(...rateMax)}** (limit ${dep.graph.messagesPerSecond}/s, under 30% faults and slow answers)` : "–"}${broadcast?.maxPerSecondSliding !== undefined ? ` · broadcast **${broadcast.maxPerSecondSliding}** (limit ${broadcast.rate}/s)` : ""} |`,
+  );
   p(`| … lost (acknowledged, not processed) | **${n(lost)}** |`);
   p(`| … processed twice | **${n(dupInbound)}** |`);
   p(
@@ -361,10 +396,10 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
   p(`## How to run`);
   p();
   p(
-    "- CI (bounded, ≈ 3 min on 2 cores, needs PostgreSQL on 127.0.0.1:5432 and Redis on 6379; uses build/, `npm run build` first if it is missing): `npm run test:resilience` (`vitest run --config tests/resilience/vitest.config.ts`), report in `$TMPDIR/hala-resilience-ci.md`.",
+    "- CI (bounded, ≈ 3–5 min on 2 cores, needs PostgreSQL on 127.0.0.1:5432 and Redis on 6379; uses build/, `npm run build` first if it is missing): `npm run test:resilience` (`vitest run --config tests/resilience/vitest.config.ts`), report in `$TMPDIR/hala-resilience-ci.md`.",
   );
   p(
-    "- Long run (a private build of the sources, ≥ 20 kills, ≥ 100,000 hostile requests, longer outages, unbounded Graph faults): `npm run bench:resilience` (`tsx bench/resilience/soak.ts`; add it to package.json), writes this file.",
+    "- Long run (a private build of the sources, ≥ 20 kills, ≥ 100,000 hostile requests, longer outages, unbounded Graph faults): `npm run bench:resilience` (`tsx bench/resilience/soak.ts`), writes this file (re-render from the JSON: `npx tsx bench/resilience/render.ts`).",
   );
   p();
   return out.join("\n") + "\n";
