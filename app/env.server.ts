@@ -47,6 +47,21 @@ export const envSchema = z.object({
   /** An optional platform-wide Meta app secret accepted for every account's webhooks. */
   WHATSAPP_APP_SECRET: z.string().optional(),
 
+  /** SMTP server for the merchant's e-mail alerts (`smtp://user:pass@host:587`, `smtps://…`); none: no e-mail. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL looks like smtp://user:pass@host:587")
+        .optional(),
+    )
+    .optional(),
+  /** Sender of those e-mails. */
+  MAIL_FROM: z.string().trim().min(3).default("Hala <no-reply@hala.invalid>"),
+
   /** Run the background workers (inbox processor, outbox sender, scheduler) in this process. */
   HALA_WORKERS: z
     .enum(["true", "false", "1", "0"])

@@ -55,10 +55,10 @@ export default function DemoAdmin() {
         What differs from the real admin: App Bridge comes from Shopify&apos;s CDN and, loaded outside a
         Shopify iframe, sends the browser to admin.shopify.com — so the demo serves the pages with a small
         stand-in (<code>/simulator/app-bridge.js</code>): the navigation menu becomes a bar at the top, toasts
-        are shown, and the features that need the Shopify admin (title bar, save bar, modals, resource
-        pickers) do nothing. The Shopify library refuses bot user agents (headless browsers get 410).
-        Everything the server renders — data, forms, actions — is the real thing. This page, the tokens and
-        the stand-in exist only in demo mode (<code>HALA_DEMO=true</code>), never in production.
+        and the contextual save bar are shown, and the features that need the Shopify admin (title bar,
+        modals, resource pickers) do nothing. The Shopify library refuses bot user agents (headless browsers
+        get 410). Everything the server renders — data, forms, actions — is the real thing. This page, the
+        tokens and the stand-in exist only in demo mode (<code>HALA_DEMO=true</code>), never in production.
       </p>
       <p>
         <a href="/simulator">← Back to the WhatsApp simulator</a>

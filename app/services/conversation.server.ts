@@ -45,6 +45,7 @@ import type { SentimentResultEvent } from "~/domain/feedback";
 import { adminClientForShop } from "./shopify-admin.server";
 import { wake } from "./worker.server";
 import { scheduleAwayMessage } from "./away.server";
+import { handoffAlert } from "./merchant-alerts.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
 
 export { OUTBOX_CHANNEL, outboundText, publishConversationUpdate, toOutboundRows } from "./outbound.server";
@@ -387,6 +388,14 @@ export async function processInboundMessage(
     await completeInboundEvent(shop, row.id, "done", tx);
   });
   if (feedbackTurn?.notify) await notifyMerchant(shop, conversation.id, feedbackTurn.notify);
+  else if (turn?.handoff === "requested")
+    await notifyMerchant(
+      shop,
+      conversation.id,
+      handoffAlert(contact.name, event, turn.state.language ?? turn.language),
+      now,
+      row.id,
+    );
   if (handoff)
     await scheduleAwayMessage(shop, conversation.id, now).catch((error) =>
       logger.warn({ err: error }, "away message not scheduled"),

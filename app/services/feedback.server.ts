@@ -267,26 +267,5 @@ export async function saveFeedbackRecord(
   });
 }
 
-/** Tells the merchant at once: the admin badge (needsAttentionCount), and the shop's webhook URL if set. */
-export async function notifyMerchant(
-  shop: string,
-  conversationId: string,
-  notification: MerchantNotification,
-): Promise<void> {
-  const shopRow = await getShop(shop);
-  await db().shop.updateMany({ where: { shop }, data: { needsAttentionCount: { increment: 1 } } });
-  if (shopRow?.notifyWebhookUrl) {
-    await fetch(shopRow.notifyWebhookUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ event: "unhappy_feedback", shop, conversationId, ...notification }),
-      signal: AbortSignal.timeout(5_000),
-    }).catch((error) => log({ shop }).warn({ err: error }, "merchant webhook notification failed"));
-  }
-  if (shopRow?.notifyEmail) {
-    // No mail transport is configured in this deployment; the inbox badge and webhook carry the alert.
-    log({ shop, conversationId }).info(
-      "unhappy feedback: email notification requested (no mail transport configured)",
-    );
-  }
-}
+/** The alerts for an unhappy customer live with the other merchant alerts. */
+export { notifyMerchant } from "./merchant-alerts.server";

@@ -5,3 +5,4 @@ import "./outbox.server";
 import "./scheduler.server";
 import "./feedback.server";
 import "./away.server";
+import "./merchant-alerts.server";

@@ -13,6 +13,7 @@ if (!existsSync(chromium)) {
 }
 
 await import("./simulator.e2e");
+await import("./admin.e2e");
 const { passed, failed } = await run({ filter: process.argv[2] });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -4,58 +4,15 @@
  * taps — in English and in Arabic — then the order placed and fulfilled, and the merchant admin opened.
  * Screenshots of every step go to test-results/e2e/.
  */
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { startDemo, ROOT, type RunningDemo } from "./demo-process";
-import { afterAll, assert, beforeAll, test } from "./harness";
-
-const SHOTS = path.join(ROOT, "test-results/e2e");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// A desktop browser's user agent: the Shopify library answers bots (HeadlessChrome included) with 410 Gone.
-const USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
-const ARGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-let demo: RunningDemo;
-let browser: Browser;
-
-beforeAll(async () => {
-  rmSync(SHOTS, { recursive: true, force: true });
-  mkdirSync(SHOTS, { recursive: true });
-  demo = await startDemo({ timeoutMs: 180_000, log: process.env.E2E_DEMO_LOG === "1" });
-  console.log(`  demo ready on ${demo.url} in ${(demo.startMs / 1000).toFixed(1)} s`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await demo?.stop();
-});
+import type { Locator, Page } from "playwright-core";
+import { e2e, newPage, screenshot } from "./context";
+import { assert, test } from "./harness";
 
 async function openSimulator(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, userAgent: USER_AGENT });
-  // The demo is offline: requests that would leave the machine (fonts, CDN) are answered empty at once.
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) =>
-    route.fulfill({ status: 204, body: "" }),
-  );
-  page.on("pageerror", (error) => console.log(`  [page error] ${error.message}`));
-  await page.goto(`${demo.url}/simulator`);
+  const page = await newPage();
+  await page.goto(`${e2e.demo.url}/simulator`);
   await page.locator('[data-ready="true"]').waitFor({ timeout: 15_000 });
   return page;
-}
-
-let shot = 0;
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SHOTS, `${String(++shot).padStart(2, "0")}-${name}.png`) });
 }
 
 const botBubbles = (page: Page) => page.locator('[data-testid="bubble-out"]');
@@ -227,7 +184,7 @@ test("Arabic shopper: مرحبا → القائمة → … → checkout link (t
 });
 
 test("contract endpoint lists the Graph bodies the bot sent to the shopper", async () => {
-  const res = await fetch(`${demo.url}/simulator/api/messages?wa_id=966551230001`);
+  const res = await fetch(`${e2e.demo.url}/simulator/api/messages?wa_id=966551230001`);
   assert(res.status === 200, `status ${res.status}`);
   const bodies = (await res.json()) as { to: string; type: string }[];
   assert(bodies.length >= 6 && bodies.every((b) => b.to === "966551230001"), `bodies: ${bodies.length}`);
@@ -238,12 +195,8 @@ test("contract endpoint lists the Graph bodies the bot sent to the shopper", asy
 });
 
 test("merchant admin opens outside Shopify with a demo session token, and its menu works", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: USER_AGENT });
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) =>
-    route.fulfill({ status: 204, body: "" }),
-  );
-  page.on("pageerror", (error) => console.log(`  [admin page error] ${error.message}`));
-  await page.goto(`${demo.url}/simulator/admin`);
+  const page = await newPage(1280, 900);
+  await page.goto(`${e2e.demo.url}/simulator/admin`);
   await screenshot(page, "admin-explainer");
   const response = page.waitForResponse(
     (r) => new URL(r.url()).pathname === "/app" && r.request().resourceType() === "document",

@@ -23,6 +23,11 @@ export async function updateShop(shop: string, data: Prisma.ShopUpdateInput): Pr
 }
 
 /** app/uninstalled: the bot stops for this shop and its sessions are gone; the data stays until shop/redact. */
+/** The admin's "needs attention" badge: one more alert waiting for the merchant. */
+export async function incrementNeedsAttention(shop: string): Promise<void> {
+  await db().shop.updateMany({ where: { shop }, data: { needsAttentionCount: { increment: 1 } } });
+}
+
 export async function markShopUninstalled(shop: string, at: Date): Promise<void> {
   const prisma = db();
   await prisma.$transaction([

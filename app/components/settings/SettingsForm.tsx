@@ -504,6 +504,7 @@ export function SettingsForm({ data }: { data: SettingsView }) {
               <FormLayout>
                 <TextField
                   label={t("settings.fields.notifyEmail")}
+                  helpText={t("settings.fields.notifyEmailHelp")}
                   type="email"
                   value={values.notifyEmail}
                   onChange={set("notifyEmail")}

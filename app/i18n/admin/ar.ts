@@ -131,6 +131,7 @@ export const ar: Record<AdminMessageKey, string> = {
   "settings.notify.title": "الإشعارات",
   "settings.notify.description": "أين يُبلغك هلا عندما يحتاج متسوق إلى شخص أو يترك تقييمًا سلبيًا.",
   "settings.fields.notifyEmail": "البريد الإلكتروني",
+  "settings.fields.notifyEmailHelp": "رسالة بريد فيها العميل ورسالته ورابط المحادثة.",
   "settings.fields.notifyWebhookUrl": "رابط Webhook",
   "settings.fields.notifyWebhookUrlHelp": "يرسل هلا حدثًا بصيغة JSON إلى عنوان https هذا.",
 

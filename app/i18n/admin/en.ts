@@ -140,6 +140,8 @@ export const en = {
   "settings.notify.description":
     "Where Hala tells you when a shopper needs a person or leaves unhappy feedback.",
   "settings.fields.notifyEmail": "Email",
+  "settings.fields.notifyEmailHelp":
+    "An e-mail with the customer, their message and a link to the conversation.",
   "settings.fields.notifyWebhookUrl": "Webhook URL",
   "settings.fields.notifyWebhookUrlHelp": "Hala POSTs a JSON event to this https address.",
 
