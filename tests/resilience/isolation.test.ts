@@ -695,7 +695,6 @@ const ISOLATION: Record<string, Check> = {
   "shops:getShop": { kind: "read", run: (fn) => call(fn, A) },
   "shops:updateShop": { kind: "write", run: (fn) => call(fn, A, { name: "A renamed" }) },
   "shops:incrementNeedsAttention": { kind: "write", run: (fn) => call(fn, A) },
-  "shops:incrementNeedsAttention": { kind: "write", run: (fn) => call(fn, A) },
   "shops:markShopUninstalled": { kind: "write", run: (fn) => call(fn, A, new Date()) },
   "shops:deleteShopData": { kind: "write", run: (fn) => call(fn, A) },
   // text.server

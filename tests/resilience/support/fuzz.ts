@@ -162,22 +162,30 @@ export function mutationArb(): fc.Arbitrary<Mutation> {
 
 type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
 
+/**
+ * Every place a mutation can edit, in document order. Iterative: two stacked `deep` mutations make the
+ * payload thousands of levels deep, which overflowed the stack of a recursive walk (the long run found it).
+ */
 function slots(root: unknown): Slot[] {
   const out: Slot[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) {
-      node.forEach((child, i) => {
-        out.push({ parent: node, key: i });
-        walk(child);
-      });
-    } else if (node && typeof node === "object") {
-      for (const key of Object.keys(node)) {
-        out.push({ parent: node as Record<string, unknown>, key });
-        walk((node as Record<string, unknown>)[key]);
-      }
-    }
+  type Frame = { node: Record<string | number, unknown>; keys: (string | number)[]; i: number };
+  const stack: Frame[] = [];
+  const enter = (node: unknown) => {
+    if (Array.isArray(node)) stack.push({ node: node as never, keys: node.map((_, i) => i), i: 0 });
+    else if (node && typeof node === "object")
+      stack.push({ node: node as Record<string, unknown>, keys: Object.keys(node), i: 0 });
   };
-  walk(root);
+  enter(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.keys.length) {
+      stack.pop();
+      continue;
+    }
+    const key = top.keys[top.i++];
+    out.push({ parent: top.node as Slot["parent"], key });
+    enter(top.node[key]);
+  }
   return out;
 }
 
