@@ -139,7 +139,8 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     dep.redis?.delivery,
   ].filter(Boolean) as Any[];
   const acknowledged = sum(...deliveries.map((d) => d.acknowledged));
-  const lost = sum(...deliveries.map((d) => d.lostAfterAck + d.notProcessed + d.neverAcknowledged));
+  const lost = sum(...deliveries.map((d) => d.lostAfterAck + d.neverAcknowledged));
+  const notProcessed = sum(...deliveries.map((d) => d.notProcessed));
   const dupInbound = sum(...deliveries.map((d) => d.inboundRowsDuplicated));
   const dupReplies = sum(...deliveries.map((d) => d.duplicateReplies));
   const replies = sum(...deliveries.map((d) => d.replies));
@@ -176,15 +177,18 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     `| Faults injected | ${n(crash.crash?.kills)} SIGKILLs under load · PostgreSQL stopped ${n(dep.postgres?.outageS)} s · Redis stopped ${n(dep.redis?.outageS)} s · ${n(graphFaults)} Graph API faults (${statuses(dep.graph?.faultsByKind)}) + slow answers · ${n(sf.faultsInjected)} Shopify Admin API faults |`,
   );
   p(`| Webhooks acknowledged (process tests) | **${n(acknowledged)}** |`);
+  p(`| … lost (acknowledged but not stored, or never acknowledged) | **${n(lost)}** |`);
+  p(
+    `| … stored but not processed when the run stopped waiting | **${n(notProcessed)}**${notProcessed ? " (still pending: a backlog the drain timeout cut off, see below)" : ""} |`,
+  );
+  p(`| … processed twice | **${n(dupInbound)}** |`);
+  p(
+    `| Replies / duplicated | ${n(replies)} / **${n(dupReplies)}** — all from the crash run (${n(crash.crash?.duplicateReplies)} in ${n(crash.crash?.replies)} = ${crash.crash ? pct(crash.crash.duplicateReplyRate) : "–"}; target ≤ 0.1%), control: ${n(crash.control?.duplicateReplies)} |`,
+  );
   const rateMax = Object.values((dep.graph?.maxPerSecondSliding ?? {}) as Record<string, number>);
   const broadcast = (f.abuse ?? {}).broadcast as { maxPerSecondSliding?: number; rate?: number } | undefined;
   p(
     `| Max per-number rate observed (at the fake Graph API, any sliding second) | ${rateMax.length ? `**${Math.max(...rateMax)}** (limit ${dep.graph.messagesPerSecond}/s, under 30% faults and slow answers)` : "–"}${broadcast?.maxPerSecondSliding !== undefined ? ` · broadcast **${broadcast.maxPerSecondSliding}** (limit ${broadcast.rate}/s)` : ""} |`,
-  );
-  p(`| … lost (acknowledged, not processed) | **${n(lost)}** |`);
-  p(`| … processed twice | **${n(dupInbound)}** |`);
-  p(
-    `| Replies / duplicated | ${n(replies)} / **${n(dupReplies)}** — all from the crash run (${n(crash.crash?.duplicateReplies)} in ${n(crash.crash?.replies)} = ${crash.crash ? pct(crash.crash.duplicateReplyRate) : "–"}; target ≤ 0.1%), control: ${n(crash.control?.duplicateReplies)} |`,
   );
   p(
     `| Isolation checks | ${n(iso.modelFunctions)} model functions (${n(iso.reads)} reads, ${n(iso.writes)} writes, ${n(iso.global)} global by design, ${n(iso.pure)} pure) · ${n(iso.routes)} routes · ${n(iso.checks)} checks · ${n(sum(fs.isolationChecks, fa.isolationChecks))} shop-B snapshots during the fuzzing · ${n(iso.flows)} flows |`,
