@@ -218,7 +218,17 @@ export function mutate<T>(payload: T, mutations: Mutation[]): unknown {
         // Bounded: about 4 MB of JSON at most (past the 3 MB limit, so the 413 path is covered too).
         const size = (JSON.stringify(parent[slot.key]) ?? "null").length + 1;
         const length = Math.max(1, Math.min(m.length, Math.floor(4_000_000 / size)));
-        parent[slot.key] = Array.from({ length }, () => parent[slot.key]);
+        const previous = parent[slot.key];
+        parent[slot.key] = Array.from({ length }, () => previous);
+        // The copies share one object: a hugeArray inside another multiplies (the long run built a > 512 MB
+        // string). Keep the whole payload under ≈ 8 MB, else leave this mutation out.
+        let total = Infinity;
+        try {
+          total = (JSON.stringify(root) ?? "").length;
+        } catch {
+          // too big (or too deep) to serialise
+        }
+        if (total > 8_000_000) parent[slot.key] = previous;
         break;
       }
       case "deep":
