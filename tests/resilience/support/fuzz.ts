@@ -231,9 +231,18 @@ export function mutate<T>(payload: T, mutations: Mutation[]): unknown {
         if (total > 8_000_000) parent[slot.key] = previous;
         break;
       }
-      case "deep":
+      case "deep": {
+        const previous = parent[slot.key];
         parent[slot.key] = nestedValue(m.depth);
+        // Two deep values stacked (≈ 5,800 levels) overflow JSON.stringify itself: leave this one out (the
+        // app's handling of far deeper bodies is covered by the explicit 100,000-deep case, sent as raw text).
+        try {
+          JSON.stringify(root);
+        } catch {
+          parent[slot.key] = previous;
+        }
         break;
+      }
       case "setKey": {
         const target = parent[slot.key];
         if (target && typeof target === "object" && !Array.isArray(target))
