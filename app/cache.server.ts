@@ -26,8 +26,13 @@ export interface Cache {
   delPrefix(prefix: string): Promise<void>;
   /** Increments an integer; the TTL is set when the key is created. */
   incr(key: string, ttlMs?: number): Promise<number>;
-  /** Takes one token from a bucket refilled at `ratePerSec` holding at most `burst` tokens. */
-  takeToken(key: string, ratePerSec: number, burst?: number): Promise<TokenBucketResult>;
+  /**
+   * Takes one token from a bucket refilled at `ratePerSec` holding at most `burst` tokens (default
+   * `ratePerSec`), AND at most `windowLimit(ratePerSec, burst)` = max(burst, ratePerSec) tokens in any
+   * sliding `windowMs` (default 1 s): a plain bucket would let a full burst go and the refill as many again
+   * within the same second (rate + burst). Both implementations behave the same.
+   */
+  takeToken(key: string, ratePerSec: number, burst?: number, windowMs?: number): Promise<TokenBucketResult>;
   publish(channel: string, message: string): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
@@ -37,10 +42,16 @@ export interface Cache {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The most tokens one bucket gives in any sliding window: max(burst, rate), at least 1. */
+export function windowLimit(ratePerSec: number, burst: number): number {
+  return Math.max(1, Math.floor(Math.max(burst, ratePerSec)));
+}
+
 export class MemoryCache implements Cache {
   readonly kind = "memory" as const;
   private values = new Map<string, { value: string; expiresAt: number }>();
-  private buckets = new Map<string, { tokens: number; at: number }>();
+  /** `times`: when the last (up to windowLimit) tokens were taken, oldest first. */
+  private buckets = new Map<string, { tokens: number; at: number; times: number[] }>();
   private channels = new Map<string, Set<(message: string) => void>>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -88,16 +99,21 @@ export class MemoryCache implements Cache {
     return next;
   }
 
-  async takeToken(key: string, ratePerSec: number, burst = ratePerSec) {
+  async takeToken(key: string, ratePerSec: number, burst = ratePerSec, windowMs = 1000) {
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
+    const limit = windowLimit(ratePerSec, burst);
+    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now, times: [] };
     const tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * ratePerSec);
-    if (tokens >= 1) {
-      this.buckets.set(key, { tokens: tokens - 1, at: now });
+    const times = bucket.times.filter((t) => now - t < windowMs).slice(-limit);
+    const bucketWait = tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / ratePerSec) * 1000);
+    const windowWait = times.length < limit ? 0 : times[times.length - limit] + windowMs - now;
+    if (bucketWait === 0 && windowWait <= 0) {
+      times.push(now);
+      this.buckets.set(key, { tokens: tokens - 1, at: now, times });
       return { ok: true, waitMs: 0 };
     }
-    this.buckets.set(key, { tokens, at: now });
-    return { ok: false, waitMs: Math.ceil(((1 - tokens) / ratePerSec) * 1000) };
+    this.buckets.set(key, { tokens, at: now, times });
+    return { ok: false, waitMs: Math.max(bucketWait, windowWait, 1) };
   }
 
   async publish(channel: string, message: string) {
@@ -133,50 +149,115 @@ export class MemoryCache implements Cache {
 
 // ---------------------------------------------------------------------------------------------
 
-// Token bucket in one round trip: KEYS[1] bucket, ARGV rate/s, burst, now ms. Returns {ok, waitMs}.
+// Token bucket + sliding window in one round trip: KEYS[1] bucket (hash t = tokens, a = at), KEYS[2] the
+// times of the last `limit` tokens (list, newest first); ARGV rate/s, burst, now ms, limit, window ms.
+// Returns {ok, waitMs}. Same rules as MemoryCache.takeToken.
 const TOKEN_BUCKET_LUA = `
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
+local window = tonumber(ARGV[5])
 local state = redis.call('HMGET', KEYS[1], 't', 'a')
 local tokens = tonumber(state[1])
 local at = tonumber(state[2])
 if tokens == nil then tokens = burst; at = now end
 tokens = math.min(burst, tokens + ((now - at) / 1000) * rate)
-local ok = 0
 local wait = 0
-if tokens >= 1 then
+if tokens < 1 then wait = math.ceil(((1 - tokens) / rate) * 1000) end
+local count = redis.call('LLEN', KEYS[2])
+if count >= limit then
+  local oldest = tonumber(redis.call('LINDEX', KEYS[2], limit - 1))
+  local windowWait = oldest + window - now
+  if windowWait > wait then wait = windowWait end
+end
+local ttl = math.ceil((burst / rate) * 1000) + window + 1000
+local ok = 0
+if wait <= 0 then
   tokens = tokens - 1
   ok = 1
-else
-  wait = math.ceil(((1 - tokens) / rate) * 1000)
+  wait = 0
+  redis.call('LPUSH', KEYS[2], now)
+  redis.call('LTRIM', KEYS[2], 0, limit - 1)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+elseif wait < 1 then
+  wait = 1
 end
 redis.call('HSET', KEYS[1], 't', tokens, 'a', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil((burst / rate) * 1000) + 1000)
+redis.call('PEXPIRE', KEYS[1], ttl)
 return {ok, wait}
 `;
+
+/** Thrown at once, without asking Redis, while the circuit breaker is open (the cache is down). */
+export class CacheUnavailableError extends Error {
+  constructor() {
+    super("the cache (Redis) is unavailable");
+    this.name = "CacheUnavailableError";
+  }
+}
+
+/** A command that gets no answer within this time fails (and opens the breaker). */
+export const CACHE_COMMAND_TIMEOUT_MS = 1_000;
+/** After a command timed out, commands fail at once for this long (then one is tried again). */
+export const CACHE_OPEN_MS = 2_000;
 
 export class RedisCache implements Cache {
   readonly kind = "redis" as const;
   private subscriber?: Redis;
   private handlers = new Map<string, Set<(message: string) => void>>();
+  /**
+   * Circuit breaker: open (commands fail at once) from the moment the connection closes until it is ready
+   * again, and for CACHE_OPEN_MS after a command timed out. Callers degrade (local buckets, fail open) at
+   * once instead of every call waiting for the client's reconnects and timeouts (issue 9.2).
+   */
+  private disconnected = false;
+  private openUntil = 0;
 
   constructor(
     private readonly client: Redis,
     private readonly url: string,
     private readonly prefix = "hala:",
-  ) {}
+    private readonly now: () => number = Date.now,
+  ) {
+    client.on("close", () => {
+      this.disconnected = true;
+    });
+    client.on("ready", () => {
+      this.disconnected = false;
+      this.openUntil = 0;
+    });
+  }
 
   static connect(url: string, prefix = "hala:"): RedisCache {
     const client = new Redis(url, {
-      // Commands wait for the connection briefly, then fail fast so callers can degrade (see issue 9).
+      // Until the first connection, commands wait in the offline queue; after a drop the breaker fails them.
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
       connectTimeout: 2_000,
+      commandTimeout: CACHE_COMMAND_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(attempt * 200, 1_000),
     });
     client.on("error", () => {});
     return new RedisCache(client, url, prefix);
+  }
+
+  /** Whether commands currently fail at once (the breaker is open). */
+  get unavailable(): boolean {
+    return this.disconnected || this.now() < this.openUntil;
+  }
+
+  private async run<T>(command: () => Promise<T>): Promise<T> {
+    if (this.unavailable) throw new CacheUnavailableError();
+    try {
+      return await command();
+    } catch (error) {
+      if (
+        error instanceof Error &&
+        /timed out|Connection is closed|max retries|Stream isn't/i.test(error.message)
+      )
+        this.openUntil = this.now() + CACHE_OPEN_MS;
+      throw error;
+    }
   }
 
   private k(key: string) {
@@ -184,52 +265,60 @@ export class RedisCache implements Cache {
   }
 
   async get(key: string) {
-    return this.client.get(this.k(key));
+    return this.run(() => this.client.get(this.k(key)));
   }
 
   async set(key: string, value: string, ttlMs?: number) {
-    if (ttlMs) await this.client.set(this.k(key), value, "PX", ttlMs);
-    else await this.client.set(this.k(key), value);
+    await this.run(() =>
+      ttlMs ? this.client.set(this.k(key), value, "PX", ttlMs) : this.client.set(this.k(key), value),
+    );
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {
-    return (await this.client.set(this.k(key), value, "PX", ttlMs, "NX")) === "OK";
+    return (await this.run(() => this.client.set(this.k(key), value, "PX", ttlMs, "NX"))) === "OK";
   }
 
   async del(key: string) {
-    await this.client.del(this.k(key));
+    await this.run(() => this.client.del(this.k(key)));
   }
 
   async delPrefix(prefix: string) {
     let cursor = "0";
     do {
-      const [next, keys] = await this.client.scan(cursor, "MATCH", this.k(prefix) + "*", "COUNT", 500);
+      const [next, keys] = await this.run(() =>
+        this.client.scan(cursor, "MATCH", this.k(prefix) + "*", "COUNT", 500),
+      );
       cursor = next;
-      if (keys.length) await this.client.del(...keys);
+      if (keys.length) await this.run(() => this.client.del(...keys));
     } while (cursor !== "0");
   }
 
   async incr(key: string, ttlMs?: number) {
     const k = this.k(key);
-    const value = await this.client.incr(k);
-    if (value === 1 && ttlMs) await this.client.pexpire(k, ttlMs);
+    const value = await this.run(() => this.client.incr(k));
+    if (value === 1 && ttlMs) await this.run(() => this.client.pexpire(k, ttlMs));
     return value;
   }
 
-  async takeToken(key: string, ratePerSec: number, burst = ratePerSec) {
-    const [ok, waitMs] = (await this.client.eval(
-      TOKEN_BUCKET_LUA,
-      1,
-      this.k(key),
-      ratePerSec,
-      burst,
-      Date.now(),
+  async takeToken(key: string, ratePerSec: number, burst = ratePerSec, windowMs = 1000) {
+    const [ok, waitMs] = (await this.run(() =>
+      this.client.eval(
+        TOKEN_BUCKET_LUA,
+        2,
+        this.k(key),
+        this.k(key) + ":w",
+        ratePerSec,
+        burst,
+        this.now(),
+        windowLimit(ratePerSec, burst),
+        windowMs,
+      ),
     )) as [number, number];
     return { ok: ok === 1, waitMs };
   }
 
   async publish(channel: string, message: string) {
-    await this.client.publish(this.k(channel), message);
+    await this.run(() => this.client.publish(this.k(channel), message));
   }
 
   async subscribe(channel: string, handler: (message: string) => void) {
@@ -253,7 +342,7 @@ export class RedisCache implements Cache {
 
   async ping() {
     try {
-      return (await this.client.ping()) === "PONG";
+      return (await this.run(() => this.client.ping())) === "PONG";
     } catch {
       return false;
     }

@@ -63,8 +63,13 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
-    // A dropped connection must not crash the process: the next query reports the failure instead.
+    // A dropped connection must not crash the process: the next query reports the failure instead. The
+    // pool's listener covers idle clients only; a checked-out client (raw exec / withLock, between two
+    // queries) that PostgreSQL ends would emit an unhandled 'error': every client gets its own listener.
     pool.on("error", () => {});
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+    });
     // Workers' transactions wait for a connection rather than fail when webhooks hold the pool.
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
     const raw: RawDb = {

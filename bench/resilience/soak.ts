@@ -6,11 +6,14 @@
  *   in production (the control: 3,000 webhooks, no kill); duplicate replies must stay ≤ 0.1%;
  * - dependency faults: PostgreSQL and Redis (private instances) stopped 20 s mid-load; 1,000 replies against
  *   a Graph API failing 30% of the time with no bound on faults in a row;
- * - fuzzing scaled by RES_FUZZ_SCALE (default 40: ≥ 100,000 hostile requests in all), abuse and isolation
- *   with longer sessions.
+ * - fuzzing scaled per target where a request is cheap: the WhatsApp webhook ×45 (RES_FUZZ_SCALE_WHATSAPP),
+ *   admin forms ×3 (RES_FUZZ_SCALE_ADMIN), Shopify webhooks ×2 plus every edge string on every topic
+ *   (RES_FUZZ_SCALE_SHOPIFY) — ≥ 100,000 hostile requests in all; abuse and isolation with longer sessions.
+ * Sized for ≈ 30–40 min on a 2-core machine (the fuzz of the WhatsApp webhook runs beside the process
+ * scenarios from the start).
  * It writes bench/results/resilience.md and .json (the report), and keeps the children's logs in
  * bench/results/logs/resilience/. Everything talks to 127.0.0.1 only; every loop is bounded; a watchdog
- * (RES_SOAK_TIMEOUT_MIN, default 240) ends the run; the vitest child runs in its own process group, which
+ * (RES_SOAK_TIMEOUT_MIN, default 60) ends the run; the vitest child runs in its own process group, which
  * is killed by its id when the run ends, fails or is interrupted (the test files kill their own children
  * and remove their private PostgreSQL / Redis in `finally`).
  */
@@ -33,12 +36,15 @@ const results = path.join(ROOT, "bench/results");
 const logs = path.join(results, "logs/resilience");
 mkdirSync(logs, { recursive: true });
 const figures = mkdtempSync(path.join(tmpdir(), "hala-resilience-soak-"));
-const timeoutMin = Number(process.env.RES_SOAK_TIMEOUT_MIN ?? 240);
+const timeoutMin = Number(process.env.RES_SOAK_TIMEOUT_MIN ?? 60);
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   RES_LONG: "1",
   RES_BUILD: process.env.RES_BUILD ?? "private",
-  RES_FUZZ_SCALE: process.env.RES_FUZZ_SCALE ?? "40",
+  RES_FUZZ_SCALE: process.env.RES_FUZZ_SCALE ?? "2",
+  RES_FUZZ_SCALE_WHATSAPP: process.env.RES_FUZZ_SCALE_WHATSAPP ?? "45",
+  RES_FUZZ_SCALE_ADMIN: process.env.RES_FUZZ_SCALE_ADMIN ?? "3",
+  RES_FUZZ_SCALE_SHOPIFY: process.env.RES_FUZZ_SCALE_SHOPIFY ?? "2",
   RES_REPORT: process.env.RES_REPORT ?? path.join(results, "resilience.md"),
   RES_FIGURES_DIR: figures,
   RES_WORK_DIR: logs,
@@ -46,7 +52,7 @@ const env: NodeJS.ProcessEnv = {
 };
 const started = Date.now();
 console.log(
-  `[soak] ${new Date().toISOString()} — long run: build ${env.RES_BUILD}, fuzz ×${env.RES_FUZZ_SCALE}, watchdog ${timeoutMin} min`,
+  `[soak] ${new Date().toISOString()} — long run: build ${env.RES_BUILD}, fuzz ×${env.RES_FUZZ_SCALE_WHATSAPP} WhatsApp / ×${env.RES_FUZZ_SCALE_ADMIN} admin / ×${env.RES_FUZZ_SCALE_SHOPIFY} Shopify, watchdog ${timeoutMin} min`,
 );
 console.log(`[soak] report → ${env.RES_REPORT}; children's logs → ${logs}`);
 

@@ -70,6 +70,7 @@ let conversationB = "";
 let messageB = "";
 
 beforeEach(async () => {
+  last = {};
   await cache().delPrefix("");
   graph.reset();
   server.use(
@@ -152,6 +153,7 @@ const tally = { actions: new Tally(), loaders: new Tally(), unauthenticated: new
 const knownSeen: Record<string, number> = {};
 const reported: string[] = [];
 let isolationChecks = 0;
+let last: { all?: Record<string, string>; b?: Record<string, string> } = {};
 
 /** One request as shop A: no 5xx; refused → nothing changed; shop B unchanged and absent from the answer. */
 async function check(
@@ -160,19 +162,26 @@ async function check(
   run: () => Promise<Response>,
 ): Promise<void> {
   const t = tally[kind];
-  const before = await dbSnapshot();
-  const beforeB = await shopSnapshot(B);
+  // The state after the previous case, when it was taken, is this case's state before (nothing else writes
+  // between two cases; beforeEach forgets it).
+  const before = last.all ?? (await dbSnapshot());
+  const beforeB = last.b ?? (await shopSnapshot(B));
+  last = {};
   const response = await run();
   t.add(response.status);
   const text = await response.text().catch(() => "");
   if (response.status >= 500) t.violation(`${label}: ${response.status} ${text.slice(0, 500)}`);
+  let after: Record<string, string> | undefined;
   if (response.status >= 400) {
-    const changed = diffSnapshots(before, await dbSnapshot());
+    after = await dbSnapshot();
+    const changed = diffSnapshots(before, after);
     if (changed.length)
       t.violation(`${label}: refused (${response.status}) but changed ${changed.join(", ")}`);
   }
   isolationChecks++;
-  const changedB = diffSnapshots(beforeB, await shopSnapshot(B));
+  const afterB = await shopSnapshot(B);
+  const changedB = diffSnapshots(beforeB, afterB);
+  last = { all: after, b: afterB };
   if (changedB.length) t.violation(`${label}: shop A's request changed shop B's ${changedB.join(", ")}`);
   if (text.includes(B_MARKER) || text.includes(b.accessToken) || text.includes(b.appSecret))
     t.violation(`${label}: shop B's data in shop A's response`);
@@ -527,7 +536,7 @@ describe("admin forms and loaders under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(250), seed: FUZZ_SEED + 20, endOnFailure: true },
+      { numRuns: runs(250, "admin"), seed: FUZZ_SEED + 20, endOnFailure: true },
     );
     expectNoUnknown(tally.actions);
   });
@@ -560,7 +569,7 @@ describe("admin forms and loaders under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(250), seed: FUZZ_SEED + 21, endOnFailure: true },
+      { numRuns: runs(250, "admin"), seed: FUZZ_SEED + 21, endOnFailure: true },
     );
     expectNoUnknown(tally.actions);
   });
@@ -573,7 +582,7 @@ describe("admin forms and loaders under hostile input", () => {
         );
         return true;
       }),
-      { numRuns: runs(150), seed: FUZZ_SEED + 22, endOnFailure: true },
+      { numRuns: runs(150, "admin"), seed: FUZZ_SEED + 22, endOnFailure: true },
     );
     expectNoUnknown(tally.actions);
   });
@@ -641,7 +650,7 @@ describe("admin forms and loaders under hostile input", () => {
         await check("loaders", `loader #${which} ${q.toString().slice(0, 200)}`, target);
         return true;
       }),
-      { numRuns: runs(250), seed: FUZZ_SEED + 23, endOnFailure: true },
+      { numRuns: runs(250, "admin"), seed: FUZZ_SEED + 23, endOnFailure: true },
     );
     for (const [label, run] of [
       ["settings loader", () => call(settingsLoader, adminRequest(A, "/app/settings"))],

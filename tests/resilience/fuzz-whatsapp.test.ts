@@ -385,7 +385,7 @@ describe("WhatsApp webhook under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(400), seed: FUZZ_SEED, endOnFailure: true },
+      { numRuns: runs(400, "whatsapp"), seed: FUZZ_SEED, endOnFailure: true },
     );
     await drainWorkers();
     expectNoUnknown(tallies.signed, tallies.forged, tallies.processing);
@@ -393,6 +393,7 @@ describe("WhatsApp webhook under hostile input", () => {
 
   it("property: raw JSON with repeated keys (the signature covers the bytes, the parser keeps the last)", async () => {
     const all = fixtures();
+    let n = 0;
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: all.length - 1 }), fc.nat(), hostileJson(2), async (i, pick, other) => {
         await check(
@@ -400,9 +401,10 @@ describe("WhatsApp webhook under hostile input", () => {
           tallies.duplicateKeys,
           `duplicate key in ${all[i].name}`,
         );
+        if (++n % 100 === 0) await drainWorkers();
         return true;
       }),
-      { numRuns: runs(150), seed: FUZZ_SEED + 1, endOnFailure: true },
+      { numRuns: runs(150, "whatsapp"), seed: FUZZ_SEED + 1, endOnFailure: true },
     );
     await drainWorkers();
     expectNoUnknown(tallies.duplicateKeys, tallies.forged, tallies.processing);
@@ -421,9 +423,10 @@ describe("WhatsApp webhook under hostile input", () => {
         };
         payload.entry[0].changes[0].value.messages[0].text.body = body;
         await check(JSON.stringify(payload), tallies.signed, "typed text");
+        if (i % 100 === 0) await drainWorkers();
         return true;
       }),
-      { numRuns: runs(150), seed: FUZZ_SEED + 2, endOnFailure: true },
+      { numRuns: runs(150, "whatsapp"), seed: FUZZ_SEED + 2, endOnFailure: true },
     );
     await drainWorkers();
     expectNoUnknown(tallies.signed, tallies.forged, tallies.processing);

@@ -4,15 +4,14 @@
  * admin.shopify.com); pages outside the admin (/, /simulator, /auth/login) are not framable
  * (frame-ancestors 'none', X-Frame-Options DENY). And the demo refuses to start in production.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppProcess, prepareBuild, type AppSnapshot } from "../../bench/resilience/lib/app";
 import { makeTenants } from "../../bench/resilience/lib/driver";
 import { startFakeGraph, type FakeGraph } from "../../bench/resilience/lib/fake-graph";
 import { ENCRYPTION_KEY, seedTenants, workDir } from "../../bench/resilience/lib/scenarios";
-import { freePort } from "../../bench/resilience/lib/services";
+import { freePort, tempDir } from "../../bench/resilience/lib/services";
 import { demoEnv, runDemoToExit } from "../e2e/demo-process";
 import { sessionToken } from "../helpers/session-token";
 import { recordFigures } from "./support/figures";
@@ -31,7 +30,7 @@ const figures: Record<string, unknown> = {};
 beforeAll(async () => {
   snapshot = await prepareBuild();
   graph = await startFakeGraph();
-  dataDir = mkdtempSync(path.join(tmpdir(), "hala-res-pglite-"));
+  dataDir = tempDir("pglite");
   const key = ENCRYPTION_KEY();
   const dir = workDir("headers");
   await seedTenants(undefined, key, [shop], dir, { PGLITE_DATA_DIR: dataDir, RES_SESSIONS: "1" });

@@ -31,11 +31,14 @@ const ORDER = [
   "headers",
   "secrets",
 ];
+/** The long run: the WhatsApp fuzz (the bulk of its ≥ 100,000 requests) beside the process scenarios. */
+const LONG_ORDER = ["fuzz-whatsapp", ...ORDER.filter((f) => f !== "fuzz-whatsapp")];
 class LongestFirst extends BaseSequencer {
   async sort(files: TestSpecification[]) {
+    const order = process.env.RES_LONG === "1" ? LONG_ORDER : ORDER;
     const rank = (f: TestSpecification) => {
-      const i = ORDER.indexOf(path.basename(f.moduleId).replace(/\.test\.ts$/, ""));
-      return i < 0 ? ORDER.length : i;
+      const i = order.indexOf(path.basename(f.moduleId).replace(/\.test\.ts$/, ""));
+      return i < 0 ? order.length : i;
     };
     return [...files].sort((a, b) => rank(a) - rank(b));
   }

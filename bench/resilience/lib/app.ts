@@ -8,11 +8,11 @@
  * imports resolve there). Children are started and killed by pid.
  */
 import type { ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAsync, startNode, waitForHttp, httpGet, sleep } from "../../lib/proc";
+import { tempDir } from "./services";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -46,7 +46,7 @@ export async function buildPrivately(dir: string): Promise<void> {
 export async function prepareBuild(
   kind = (process.env.RES_BUILD ?? "existing") as "existing" | "private",
 ): Promise<AppSnapshot> {
-  const dir = mkdtempSync(path.join(tmpdir(), "hala-res-app-"));
+  const dir = tempDir("app");
   symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { freePort } from "./services";
 
 export type Fault = "500" | "429" | "130429";
 
@@ -206,7 +207,8 @@ export async function startFakeGraph(options: { seed?: number } = {}): Promise<F
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   self.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   self.close = () =>
     new Promise<void>((resolve) => {

@@ -23,6 +23,7 @@ import {
   createOwnDatabase,
   createPrivatePostgres,
   createPrivateRedis,
+  DB_PREFIX,
   freePort,
   psql,
   REDIS_DB,
@@ -114,7 +115,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
   const dir = workDir(o.label);
   const random = seeded(o.seed ?? 7);
   const key = ENCRYPTION_KEY();
-  const db = await createOwnDatabase(`hala_res_${o.label}`);
+  const db = await createOwnDatabase(`${DB_PREFIX}_${o.label}`);
   const redisUrl = `${SHARED_REDIS}/${REDIS_DB}`;
   // No flush: another run may share the db; this run's keys are its own (shop names and numbers are unique).
   const graph = await startFakeGraph({ seed: o.seed ?? 7 });
@@ -461,7 +462,8 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
     let redisDrain = await waitForDrain(
       client,
       shops,
-      Date.now() + (o.expireLeasesAfterRedisOutage ? 10_000 : (o.drainTimeoutMs ?? 180_000)),
+      // 30 s: time for the backlog on a busy machine, still well short of the 60 s lease a stuck reply would hold.
+      Date.now() + (o.expireLeasesAfterRedisOutage ? 30_000 : (o.drainTimeoutMs ?? 180_000)),
     );
     let leasesExpired = false;
     if (!redisDrain.drained && o.expireLeasesAfterRedisOutage) {

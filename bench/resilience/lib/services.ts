@@ -18,26 +18,59 @@ import { runAsync, sleep } from "../../lib/proc";
 export const SHARED_PG = process.env.RES_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
 export const SHARED_REDIS = process.env.RES_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const REDIS_DB = Number(process.env.RES_REDIS_DB ?? 8);
+/** Prefix of the databases the runs create on the shared PostgreSQL (RES_DB_PREFIX, default hala_res). */
+export const DB_PREFIX = process.env.RES_DB_PREFIX ?? "hala_res";
+/**
+ * Where private data dirs, snapshots and PGlite dirs go: `${TMP_PREFIX}-<kind>-XXXXXX`
+ * (RES_TMP_PREFIX, default <tmp>/hala-res).
+ */
+export const TMP_PREFIX = process.env.RES_TMP_PREFIX ?? path.join(tmpdir(), "hala-res");
+export const tempDir = (kind: string) => mkdtempSync(`${TMP_PREFIX}-${kind}-`);
+
+/**
+ * RES_PORTS=<from>-<to> keeps every port the runs listen on (the app, the fake Graph API, the private
+ * PostgreSQL and Redis) in that range; without it, preferred ports or any free one.
+ */
+const PORT_RANGE = /^(\d+)-(\d+)$/.exec(process.env.RES_PORTS ?? "");
+let nextPort = PORT_RANGE
+  ? Number(PORT_RANGE[1]) + ((process.pid * 7) % (Number(PORT_RANGE[2]) - Number(PORT_RANGE[1]) + 1))
+  : 0;
 
 export async function freePort(preferred?: number): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.unref();
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        const p = (server.address() as net.AddressInfo).port;
-        server.close(() => resolve(p));
-      });
-    });
+  if (PORT_RANGE) {
+    const [from, to] = [Number(PORT_RANGE[1]), Number(PORT_RANGE[2])];
+    for (let i = 0; i <= to - from; i++) {
+      const port = from + ((nextPort - from + i) % (to - from + 1));
+      try {
+        const got = await listenOnce(port);
+        nextPort = port + 1 > to ? from : port + 1;
+        return got;
+      } catch {
+        // taken: the next one
+      }
+    }
+    throw new Error(`no free port in RES_PORTS=${process.env.RES_PORTS}`);
+  }
   if (preferred) {
     try {
-      return await tryListen(preferred);
+      return await listenOnce(preferred);
     } catch {
       // taken: any free port
     }
   }
-  return tryListen(0);
+  return listenOnce(0);
+}
+
+function listenOnce(port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      const p = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(p));
+    });
+  });
 }
 
 // --- shared PostgreSQL: a database of our own ------------------------------------------------------
@@ -113,7 +146,7 @@ export interface PrivatePostgres {
 
 export async function createPrivatePostgres(preferredPort = 55432): Promise<PrivatePostgres> {
   const port = await freePort(preferredPort);
-  const dir = mkdtempSync(path.join(tmpdir(), "hala-pg-res-"));
+  const dir = tempDir("pg");
   const data = path.join(dir, "data");
   if (process.getuid?.() === 0) execFileSync("chown", ["postgres:postgres", dir]);
   const initdb = asPostgres(pgBin("initdb"), [
@@ -189,7 +222,7 @@ export interface PrivateRedis {
 
 export async function createPrivateRedis(preferredPort = 56379): Promise<PrivateRedis> {
   const port = await freePort(preferredPort);
-  const dir = mkdtempSync(path.join(tmpdir(), "hala-redis-res-"));
+  const dir = tempDir("redis");
   const pidFile = path.join(dir, "redis.pid");
   let up = false;
   const pid = () => {

@@ -8,11 +8,14 @@ import fc from "fast-check";
 import { database } from "~/db.server";
 
 /**
- * How many cases a property runs: the CI form's count × RES_FUZZ_SCALE (the long run scales every property
- * so that the suite sends ≥ 100,000 hostile requests; < 1 shortens a local run).
+ * How many cases a property runs: the CI form's count × the scale of its target — RES_FUZZ_SCALE_WHATSAPP,
+ * RES_FUZZ_SCALE_SHOPIFY, RES_FUZZ_SCALE_ADMIN, else RES_FUZZ_SCALE (the long run scales the properties so
+ * that the suite sends ≥ 100,000 hostile requests, more where a request is cheap; < 1 shortens a local run).
  */
-export function runs(ciDefault: number): number {
-  const scale = Number(process.env.RES_FUZZ_SCALE ?? 1);
+export function runs(ciDefault: number, target?: "whatsapp" | "shopify" | "admin"): number {
+  const scale = Number(
+    (target && process.env[`RES_FUZZ_SCALE_${target.toUpperCase()}`]) || process.env.RES_FUZZ_SCALE || 1,
+  );
   return Math.max(1, Math.round(ciDefault * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
 
@@ -159,22 +162,30 @@ export function mutationArb(): fc.Arbitrary<Mutation> {
 
 type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
 
+/**
+ * Every place a mutation can edit, in document order. Iterative: two stacked `deep` mutations make the
+ * payload thousands of levels deep, which overflowed the stack of a recursive walk (the long run found it).
+ */
 function slots(root: unknown): Slot[] {
   const out: Slot[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) {
-      node.forEach((child, i) => {
-        out.push({ parent: node, key: i });
-        walk(child);
-      });
-    } else if (node && typeof node === "object") {
-      for (const key of Object.keys(node)) {
-        out.push({ parent: node as Record<string, unknown>, key });
-        walk((node as Record<string, unknown>)[key]);
-      }
-    }
+  type Frame = { node: Record<string | number, unknown>; keys: (string | number)[]; i: number };
+  const stack: Frame[] = [];
+  const enter = (node: unknown) => {
+    if (Array.isArray(node)) stack.push({ node: node as never, keys: node.map((_, i) => i), i: 0 });
+    else if (node && typeof node === "object")
+      stack.push({ node: node as Record<string, unknown>, keys: Object.keys(node), i: 0 });
   };
-  walk(root);
+  enter(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.i >= top.keys.length) {
+      stack.pop();
+      continue;
+    }
+    const key = top.keys[top.i++];
+    out.push({ parent: top.node as Slot["parent"], key });
+    enter(top.node[key]);
+  }
   return out;
 }
 
@@ -207,12 +218,31 @@ export function mutate<T>(payload: T, mutations: Mutation[]): unknown {
         // Bounded: about 4 MB of JSON at most (past the 3 MB limit, so the 413 path is covered too).
         const size = (JSON.stringify(parent[slot.key]) ?? "null").length + 1;
         const length = Math.max(1, Math.min(m.length, Math.floor(4_000_000 / size)));
-        parent[slot.key] = Array.from({ length }, () => parent[slot.key]);
+        const previous = parent[slot.key];
+        parent[slot.key] = Array.from({ length }, () => previous);
+        // The copies share one object: a hugeArray inside another multiplies (the long run built a > 512 MB
+        // string). Keep the whole payload under ≈ 8 MB, else leave this mutation out.
+        let total = Infinity;
+        try {
+          total = (JSON.stringify(root) ?? "").length;
+        } catch {
+          // too big (or too deep) to serialise
+        }
+        if (total > 8_000_000) parent[slot.key] = previous;
         break;
       }
-      case "deep":
+      case "deep": {
+        const previous = parent[slot.key];
         parent[slot.key] = nestedValue(m.depth);
+        // Two deep values stacked (≈ 5,800 levels) overflow JSON.stringify itself: leave this one out (the
+        // app's handling of far deeper bodies is covered by the explicit 100,000-deep case, sent as raw text).
+        try {
+          JSON.stringify(root);
+        } catch {
+          parent[slot.key] = previous;
+        }
         break;
+      }
       case "setKey": {
         const target = parent[slot.key];
         if (target && typeof target === "object" && !Array.isArray(target))
@@ -251,13 +281,14 @@ async function tables(): Promise<string[]> {
   return tableList;
 }
 
-/** One row per table: count and an md5 of every row's text, in one round trip. */
+/** One row per table: the count and the sum of a 64-bit hash of every row's text, in one round trip. */
 export async function dbSnapshot(): Promise<Record<string, string>> {
   const names = await tables();
   const sql = `SELECT ${names
     .map(
       (t) =>
-        `(SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM "${t}" x) AS "${t}"`,
+        // Order-independent and sort-free (linear in the rows): the count and the sum of a 64-bit hash per row.
+        `(SELECT count(*) || ':' || coalesce(sum(hashtextextended(x::text, 0)::numeric), 0) FROM "${t}" x) AS "${t}"`,
     )
     .join(", ")}`;
   const [row] = await database().raw.query<Record<string, string>>(sql);

@@ -20,7 +20,7 @@ export function setup() {
   mkdirSync(dir, { recursive: true });
   if (process.env.RES_BUILD === "private" && !process.env.RES_SHARED_BUILD) {
     // One fresh build of the current sources for every process test of the run (bench/resilience/vite.config.ts).
-    privateBuild = mkdtempSync(path.join(tmpdir(), "hala-res-build-"));
+    privateBuild = mkdtempSync(`${process.env.RES_TMP_PREFIX ?? path.join(tmpdir(), "hala-res")}-build-`);
     console.log(`[resilience] building the current sources into ${privateBuild}`);
     const result = spawnSync("npx", ["remix", "vite:build", "--config", "bench/resilience/vite.config.ts"], {
       cwd: root,
@@ -48,6 +48,16 @@ export function teardown() {
     mode: process.env.RES_LONG === "1" ? "long" : "ci",
     durationS: Math.round(process.uptime()),
     fuzzScale: Number(process.env.RES_FUZZ_SCALE ?? 1),
+    ...(process.env.RES_LONG === "1"
+      ? {
+          fuzzScales: Object.fromEntries(
+            ["WHATSAPP", "SHOPIFY", "ADMIN"].map((t) => [
+              t.toLowerCase(),
+              Number(process.env[`RES_FUZZ_SCALE_${t}`] || process.env.RES_FUZZ_SCALE || 1),
+            ]),
+          ),
+        }
+      : {}),
   });
   console.log(`[resilience] report: ${file}`);
 }
