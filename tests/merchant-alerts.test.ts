@@ -5,17 +5,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cache } from "~/cache.server";
 import { db } from "~/db.server";
 import { resetEnvForTests } from "~/env.server";
-import { action as ordersFulfilled } from "~/routes/webhooks.orders.fulfilled";
 import { ALERT_EMAIL_JOB, ALERT_WEBHOOK_JOB } from "~/services/merchant-alerts.server";
-import { demoProducts, DemoShopifyStore } from "./mocks/demo-catalog";
+import { DemoShopifyStore } from "./mocks/demo-catalog";
 import { createGraphApiFake } from "./mocks/graph-api";
 import { server } from "./mocks/server";
 import { createShopifyAdminHandlers } from "./mocks/shopify-admin";
-import { orderWebhookPayload } from "./mocks/shopify-webhook-payloads";
 import { setupTestDatabase } from "./helpers/db";
-import { callRoute } from "./helpers/remix";
+import { placeAndFulfilOrder } from "./helpers/orders";
 import { fastForward, settle, Shopper } from "./helpers/shopper";
-import { shopifyWebhookRequest } from "./helpers/shopify-webhook";
 import { seedStore, type TestStore } from "./helpers/whatsapp";
 
 setupTestDatabase();
@@ -113,34 +110,11 @@ function merchantEndpoint(status: (attempt: number) => number = () => 200) {
   return calls;
 }
 
-function anyAvailableVariant(): string {
-  for (const product of demoProducts)
-    for (const variant of product.variants)
-      if (catalog.isVariantAvailable(product, variant)) return variant.id;
-  throw new Error("no available variant");
-}
-
 /** A delivered order, the feedback request, a 1-star rating and a complaint: the unhappy path. */
 async function unhappyCustomer(waId: string, comment: string) {
   const shopper = new Shopper(store, graph, waId, "Huda");
   await shopper.say("hello");
-  const { draftOrder } = catalog.createDraftOrder({
-    lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }],
-    phone: `+${waId}`,
-  });
-  const order = catalog.placeOrder(draftOrder!.id, { customer: { firstName: "Huda", phone: `+${waId}` } });
-  catalog.fulfillOrder(order.id, {
-    trackingUrl: "https://track.example/1",
-    trackingNumber: "1Z",
-    company: "DHL",
-  });
-  const response = await callRoute(
-    ordersFulfilled,
-    shopifyWebhookRequest("orders/fulfilled", orderWebhookPayload(catalog, catalog.findOrder(order.id)!), {
-      shop: SHOP,
-    }),
-  );
-  expect(response.status).toBe(200);
+  const order = await placeAndFulfilOrder(catalog, SHOP, { waId, firstName: "Huda" });
   await fastForward();
   await settle();
   await shopper.tap(/^fb:rate:1$/);

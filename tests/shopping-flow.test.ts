@@ -4,12 +4,13 @@ import { action as ordersCreate } from "~/routes/webhooks.orders.create";
 import { action as ordersFulfilled } from "~/routes/webhooks.orders.fulfilled";
 import { action as productsUpdate } from "~/routes/webhooks.products.update";
 import { cache } from "~/cache.server";
-import { demoProducts, DemoShopifyStore } from "./mocks/demo-catalog";
+import { DemoShopifyStore } from "./mocks/demo-catalog";
 import { createGraphApiFake } from "./mocks/graph-api";
 import { server } from "./mocks/server";
 import { createShopifyAdminHandlers } from "./mocks/shopify-admin";
 import { orderWebhookPayload } from "./mocks/shopify-webhook-payloads";
 import { setupTestDatabase } from "./helpers/db";
+import { anyAvailableVariant, placeAndFulfilOrder } from "./helpers/orders";
 import { callRoute } from "./helpers/remix";
 import { choicesOf, fastForward, settle, Shopper, textOfBody } from "./helpers/shopper";
 import { shopifyWebhookRequest } from "./helpers/shopify-webhook";
@@ -166,37 +167,12 @@ describe("feedback after delivery", () => {
   async function buyAndFulfil(waId: string, name: string, firstName: string, opts: { language?: "ar" } = {}) {
     const shopper = new Shopper(store, graph, waId, name);
     await shopper.say(opts.language === "ar" ? "السلام عليكم" : "hello");
-    const order = catalog.placeOrder(firstDraft(waId), {
-      customer: { firstName, phone: `+${waId}`, locale: opts.language ?? "en" },
+    const order = await placeAndFulfilOrder(catalog, SHOP, {
+      waId,
+      firstName,
+      language: opts.language ?? "en",
     });
-    catalog.fulfillOrder(order.id, {
-      trackingUrl: "https://track.example/1",
-      trackingNumber: "1Z",
-      company: "Aramex",
-    });
-    const response = await callRoute(
-      ordersFulfilled,
-      shopifyWebhookRequest("orders/fulfilled", orderWebhookPayload(catalog, catalog.findOrder(order.id)!), {
-        shop: SHOP,
-      }),
-    );
-    expect(response.status).toBe(200);
     return { shopper, order };
-  }
-
-  function firstDraft(waId: string): string {
-    const { draftOrder } = catalog.createDraftOrder({
-      lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }],
-      phone: `+${waId}`,
-    });
-    return draftOrder!.id;
-  }
-
-  function anyAvailableVariant(): string {
-    for (const product of demoProducts)
-      for (const variant of product.variants)
-        if (catalog.isVariantAvailable(product, variant)) return variant.id;
-    throw new Error("no available variant");
   }
 
   it("orders/fulfilled → job at run_at → rating buttons (in the window) → Great + comment → review link", async () => {
@@ -273,7 +249,7 @@ describe("feedback after delivery", () => {
 
   it("skips orders without a phone and shoppers who opted out", async () => {
     const { draftOrder } = catalog.createDraftOrder({
-      lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }],
+      lineItems: [{ variantId: anyAvailableVariant(catalog), quantity: 1 }],
     });
     const order = catalog.placeOrder(draftOrder!.id, { phone: null });
     const payload = { ...orderWebhookPayload(catalog, order), phone: null, customer: null };
@@ -284,7 +260,7 @@ describe("feedback after delivery", () => {
     await shopper.say("hi");
     await db().contact.updateMany({ where: { shop: SHOP, waId: "966500000013" }, data: { optedOut: true } });
     const { draftOrder: d2 } = catalog.createDraftOrder({
-      lineItems: [{ variantId: anyAvailableVariant(), quantity: 1 }],
+      lineItems: [{ variantId: anyAvailableVariant(catalog), quantity: 1 }],
       phone: "+966500000013",
     });
     const o2 = catalog.placeOrder(d2!.id);

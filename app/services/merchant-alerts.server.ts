@@ -87,14 +87,27 @@ export async function notifyMerchant(
   if (kinds.length) wake(SCHEDULER_CHANNEL);
 }
 
-export async function sendAlertEmail(job: ScheduledJob): Promise<JobOutcome> {
+type Shop = NonNullable<Awaited<ReturnType<typeof getShop>>>;
+type AlertPayload = z.infer<typeof payloadSchema>;
+
+/** The job's payload and the shop, or why the job has nothing to do. */
+async function loadAlertJob(
+  job: ScheduledJob,
+): Promise<{ skip: JobOutcome } | { skip?: undefined; shopRow: Shop; payload: AlertPayload }> {
   const parsed = payloadSchema.safeParse(job.payload);
-  if (!parsed.success) return { status: "skipped", reason: "malformed payload" };
+  if (!parsed.success) return { skip: { status: "skipped", reason: "malformed payload" } };
   const shopRow = await getShop(job.shop);
-  if (!shopRow || shopRow.uninstalledAt) return { status: "skipped", reason: "shop gone" };
+  if (!shopRow || shopRow.uninstalledAt) return { skip: { status: "skipped", reason: "shop gone" } };
+  return { shopRow, payload: parsed.data };
+}
+
+export async function sendAlertEmail(job: ScheduledJob): Promise<JobOutcome> {
+  const loaded = await loadAlertJob(job);
+  if (loaded.skip) return loaded.skip;
+  const { shopRow, payload } = loaded;
   if (!shopRow.notifyEmail) return { status: "skipped", reason: "no notification e-mail set" };
   if (!mailConfigured()) return { status: "skipped", reason: "no mail transport (SMTP_URL is not set)" };
-  const { conversationId, notification } = parsed.data;
+  const { conversationId, notification } = payload;
   const conversation = await getConversation(job.shop, conversationId);
   const contact = conversation ? await getContact(job.shop, conversation.contactId) : null;
   const mail = merchantAlertEmail(notification, {
@@ -109,12 +122,11 @@ export async function sendAlertEmail(job: ScheduledJob): Promise<JobOutcome> {
 }
 
 export async function postAlertWebhook(job: ScheduledJob): Promise<JobOutcome> {
-  const parsed = payloadSchema.safeParse(job.payload);
-  if (!parsed.success) return { status: "skipped", reason: "malformed payload" };
-  const shopRow = await getShop(job.shop);
-  if (!shopRow || shopRow.uninstalledAt) return { status: "skipped", reason: "shop gone" };
+  const loaded = await loadAlertJob(job);
+  if (loaded.skip) return loaded.skip;
+  const { shopRow, payload } = loaded;
   if (!shopRow.notifyWebhookUrl) return { status: "skipped", reason: "no notification webhook set" };
-  const { conversationId, notification } = parsed.data;
+  const { conversationId, notification } = payload;
   const response = await fetch(shopRow.notifyWebhookUrl, {
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": job.dedupeKey },
