@@ -85,8 +85,10 @@ export class MemoryCache implements Cache {
     this.values.delete(key);
   }
 
+  /** Like Redis's keyspace: token buckets live under the same keys and go with them. */
   async delPrefix(prefix: string) {
     for (const key of this.values.keys()) if (key.startsWith(prefix)) this.values.delete(key);
+    for (const key of this.buckets.keys()) if (key.startsWith(prefix)) this.buckets.delete(key);
   }
 
   async incr(key: string, ttlMs?: number) {

@@ -54,6 +54,15 @@ describe(`cache (${process.env.REDIS_URL ? "redis" : "memory"})`, () => {
     expect(await c.get(prefix + "q")).toBe("3");
   });
 
+  it("deleting a prefix resets the token buckets under it (as Redis's keyspace does)", async () => {
+    expect((await c.takeToken(prefix + "r:bucket", 1 / 60, 1)).ok).toBe(true);
+    expect((await c.takeToken(prefix + "r:bucket", 1 / 60, 1)).ok).toBe(false);
+    expect((await c.takeToken(prefix + "other", 1 / 60, 1)).ok).toBe(true);
+    await c.delPrefix(prefix + "r:");
+    expect((await c.takeToken(prefix + "r:bucket", 1 / 60, 1)).ok).toBe(true);
+    expect((await c.takeToken(prefix + "other", 1 / 60, 1)).ok).toBe(false);
+  });
+
   it("limits with a token bucket", async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => c.takeToken(prefix + "bucket", 5, 5)));
     expect(results.filter((r) => r.ok)).toHaveLength(5);
