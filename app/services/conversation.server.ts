@@ -61,44 +61,21 @@ export const THROTTLE_NOTICE_MS = 60_000;
 export type InboundAllowance = { ok: true } | { ok: false; notify: boolean };
 
 /**
- * Without the cache (Redis down) the throttle fails open — and fast: a call gets CACHE_WAIT_MS, and after a
- * failure the cache is not asked again for CACHE_PAUSE_MS (the Redis client would make every message wait
- * seconds for its own retries before failing, slowing the whole inbox down during an outage).
+ * Takes the contact's token; fails open (answers) when the cache is unreachable. Failing fast is the cache's
+ * job: its circuit breaker (app/cache.server.ts) fails commands at once while Redis is down.
  */
-const CACHE_WAIT_MS = 250;
-const CACHE_PAUSE_MS = 5_000;
-let cacheDownUntil = 0;
-
-function withinWait<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`cache did not answer within ${CACHE_WAIT_MS} ms`)),
-        CACHE_WAIT_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-/** Takes the contact's token; fails open (answers) when the cache is unreachable. */
 export async function inboundAllowance(shop: string, waId: string): Promise<InboundAllowance> {
-  if (Date.now() < cacheDownUntil) return { ok: true };
   const c = cache();
   try {
-    const token = await withinWait(
-      c.takeToken(`inbound:${shop}:${waId}`, INBOUND_RATE_PER_SEC, INBOUND_BURST),
-    );
+    const token = await c.takeToken(`inbound:${shop}:${waId}`, INBOUND_RATE_PER_SEC, INBOUND_BURST);
     if (token.ok) return { ok: true };
   } catch (error) {
-    cacheDownUntil = Date.now() + CACHE_PAUSE_MS;
     log({ shop }).warn({ err: error }, "inbound throttle unavailable (cache down): answering");
     return { ok: true };
   }
-  const notify = await withinWait(
-    c.setIfAbsent(`inbound:notice:${shop}:${waId}`, "1", THROTTLE_NOTICE_MS),
-  ).catch(() => false);
+  const notify = await c
+    .setIfAbsent(`inbound:notice:${shop}:${waId}`, "1", THROTTLE_NOTICE_MS)
+    .catch(() => false);
   return { ok: false, notify };
 }
 
