@@ -81,7 +81,10 @@ const cfg = {
   /** Also measure the app with HALA_WORKERS=false (intake alone); BENCH_INTAKE_ONLY=0 skips it. */
   intakeOnly: process.env.BENCH_INTAKE_ONLY !== "0",
   /** Profile the app's CPU during the measured closed loop (V8 profiler) and summarise where it goes. */
-  profile: flag("BENCH_PROFILE"),
+  // BENCH_PROFILE=1: the closed loop (intake and workers); BENCH_PROFILE=workers: the workers alone, during the
+  // drain after the closed loop (raise BENCH_WORKER_DRAIN_S for a longer sample).
+  profile: flag("BENCH_PROFILE") || process.env.BENCH_PROFILE === "workers",
+  profileWorkersOnly: process.env.BENCH_PROFILE === "workers",
   keepDb: flag("BENCH_KEEP_DB"),
   /** Results go to bench/results/<name>.json and .md. */
   resultsName: (process.env.BENCH_RESULTS_NAME ?? "webhook").replace(/[^\w.-]/g, "_"),
@@ -749,7 +752,7 @@ function markdown(r: Results): string {
   if (r.profile) {
     lines.push(
       "",
-      `## Where the app's CPU went (measured closed loop, V8 CPU profile of ${r.profile.totalMs} ms; "(idle)" = event loop waiting)`,
+      `## Where the app's CPU went (${cfg.profileWorkersOnly ? "workers alone, after the closed loop" : "measured closed loop"}, V8 CPU profile of ${r.profile.totalMs} ms; "(idle)" = event loop waiting)`,
       "",
       "| self time | package |",
       "| ---: | --- |",
@@ -842,7 +845,7 @@ async function main() {
   if (profileFile) rmSync(profileFile, { force: true });
   let app = await startApp(appPort, graph, true, "closed", profileFile);
   log(`app up on :${appPort}; closed loop ${cfg.connections} connections, ${cfg.warmupS}+${cfg.durationS} s`);
-  const appClosed = await closedLoop(appUrl, closedFile, app, tool, cfg.profile);
+  const appClosed = await closedLoop(appUrl, closedFile, app, tool, cfg.profile && !cfg.profileWorkersOnly);
   const closedLoopBacklog = await dbCounts();
   log(
     `app: ${appClosed.reqPerSec} req/s, ack p50 ${ms(appClosed.ackMs.p50)} p99 ${ms(appClosed.ackMs.p99)}, non-200 ${appClosed.non200}`,
@@ -850,6 +853,7 @@ async function main() {
   // How fast the workers get through the backlog once the webhooks stop (no intake competing).
   const drainWindow = cpuWindow({ server: app.pid, bench: process.pid }, { postgresDb: cfg.database });
   const repliesBefore = graph.stats.messages;
+  if (cfg.profileWorkersOnly) app.kill("SIGUSR2");
   const drainStart = performance.now();
   await sleep(cfg.workerDrainS * 1000);
   const drainSeconds = (performance.now() - drainStart) / 1000;

@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { resetClaimStatistics } from "~/adapters/db/claim.server";
+import { claimInboundEvents } from "~/adapters/db/inbound-events.server";
 import { ensureContactAndConversation, saveConversationState } from "~/adapters/db/conversations.server";
 import { commitInboundTurn, markOutboundSent, queueOutboundMessages } from "~/adapters/db/messages.server";
 import { ensureShop } from "~/adapters/db/shops.server";
-import { database, db } from "~/db.server";
+import { database, db, setDatabase, type RawDb } from "~/db.server";
 import { setupTestDatabase } from "./helpers/db";
 
 setupTestDatabase();
@@ -266,5 +268,38 @@ describe("markOutboundSent (one UPDATE)", () => {
     expect(sent).toMatchObject({ status: "sent", wamid: "wamid.SENT", lockedUntil: null, errorCode: null });
     expect(sent.errorTitle).toBeNull();
     expect(sent.sentAt?.toISOString()).toBe(at.toISOString());
+  });
+});
+
+describe("work-table claims keep the planner's statistics fresh", () => {
+  it("a slow claim re-analyzes its table in the background, once a minute at most; a fast one does not", async () => {
+    const real = database();
+    const analyzed: string[] = [];
+    let delayMs = 0;
+    const raw: RawDb = {
+      ...real.raw,
+      query: async (sql, params, options) => {
+        if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return real.raw.query(sql, params, options);
+      },
+      exec: async (sql) => {
+        analyzed.push(sql);
+        await real.raw.exec(sql);
+      },
+    };
+    setDatabase({ ...real, raw });
+    try {
+      resetClaimStatistics();
+      await claimInboundEvents(10, 1_000);
+      expect(analyzed).toEqual([]);
+
+      delayMs = 60;
+      await claimInboundEvents(10, 1_000);
+      await claimInboundEvents(10, 1_000);
+      await vi.waitFor(() => expect(analyzed).toEqual(['ANALYZE "InboundEvent"']));
+    } finally {
+      setDatabase(real);
+      resetClaimStatistics();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimInboundEvents } from "~/adapters/db/inbound-events.server";
-import { queueOutboundMessages } from "~/adapters/db/messages.server";
+import { applyMessageStatus, markOutboundSent, queueOutboundMessages } from "~/adapters/db/messages.server";
+import { sendGraphMessage } from "~/adapters/whatsapp/client.server";
 import { database, db } from "~/db.server";
 import { action, loader } from "~/routes/webhooks.whatsapp";
 import { processInboxBatch } from "~/services/inbox.server";
@@ -315,5 +316,74 @@ describe("processing and sending", () => {
     const out = await db().message.findMany({ where: { direction: "out" } });
     expect(out.every((m) => m.status === "sent")).toBe(true);
     expect(graph.sent).toHaveLength(out.length);
+  });
+
+  it("a send whose bookkeeping died with the process is reconciled by its status webhook, not sent twice", async () => {
+    await post(inboundPayload(store.phoneNumberId, "971500000013", textMessage("hi")));
+    await processInboxBatch();
+    const queued = await db().message.findMany({
+      where: { direction: "out" },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(queued.length).toBeGreaterThan(0);
+    // The sender's Graph call goes through, then the process dies before markOutboundSent: the first reply
+    // stays `sending` under its lease, with no wamid.
+    const accepted: { wamid: string; ref: string }[] = [];
+    await sendOutboxBatch(50, {
+      now: () => new Date(),
+      send: async (account, body) => {
+        const result = await sendGraphMessage(account, body);
+        if (result.ok) accepted.push({ wamid: result.wamid, ref: String(body.biz_opaque_callback_data) });
+        throw new Error("SIGKILL");
+      },
+    });
+    expect(accepted).toHaveLength(1);
+    const [first] = accepted;
+    expect(first.ref).toBe(queued[0].id);
+    expect(await db().message.findUniqueOrThrow({ where: { id: first.ref } })).toMatchObject({
+      status: "sending",
+      wamid: null,
+    });
+    // Meta's "sent" status for it names our Message id in biz_opaque_callback_data.
+    await post(
+      statusPayload(store.phoneNumberId, first.wamid, "sent", "971500000013", {
+        biz_opaque_callback_data: first.ref,
+      }),
+    );
+    await processInboxBatch();
+    expect(await db().message.findUniqueOrThrow({ where: { id: first.ref } })).toMatchObject({
+      status: "sent",
+      wamid: first.wamid,
+      lockedUntil: null,
+    });
+    // The restarted sender finds nothing left to resend for it; the other replies go out once each.
+    await database().raw.exec(`UPDATE "Message" SET "lockedUntil" = now() - interval '1 second'`);
+    await settle();
+    expect(graph.sent.filter((s) => s.body.biz_opaque_callback_data === first.ref)).toHaveLength(1);
+    expect(graph.sent).toHaveLength(queued.length);
+    // A later "delivered" moves it on as usual; the late bookkeeping of a live sender never steps back.
+    await post(statusPayload(store.phoneNumberId, first.wamid, "delivered", "971500000013"));
+    await processInboxBatch();
+    await markOutboundSent(store.shop, first.ref, first.wamid, new Date());
+    expect((await db().message.findUniqueOrThrow({ where: { id: first.ref } })).status).toBe("delivered");
+  });
+
+  it("a status naming another shop's message id, or one already sent, attaches nothing", async () => {
+    await post(inboundPayload(store.phoneNumberId, "971500000014", textMessage("hi")));
+    await settle();
+    const sent = await db().message.findFirstOrThrow({ where: { direction: "out" } });
+    await post(
+      statusPayload(store.phoneNumberId, "wamid.SOMETHING-ELSE", "delivered", "971500000014", {
+        biz_opaque_callback_data: sent.id,
+      }),
+    );
+    await processInboxBatch();
+    expect(await db().message.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({
+      wamid: sent.wamid,
+      status: "sent",
+    });
+    expect(
+      await applyMessageStatus("other-shop.myshopify.com", "wamid.X", "sent", new Date(), {}, sent.id),
+    ).toBe("unknown");
   });
 });

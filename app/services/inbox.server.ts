@@ -21,10 +21,14 @@ const STATUS_LOOKUPS = 5;
 export async function processStatus(row: InboundEventRow): Promise<void> {
   const item = row.payload as unknown as WebhookStatusItem;
   const error = item.errors?.[0];
-  const result = await applyMessageStatus(row.shop, item.wamid, item.status, new Date(item.timestamp), {
-    code: error?.code,
-    title: error?.title ?? error?.message,
-  });
+  const result = await applyMessageStatus(
+    row.shop,
+    item.wamid,
+    item.status,
+    new Date(item.timestamp),
+    { code: error?.code, title: error?.title ?? error?.message },
+    item.bizOpaqueCallbackData,
+  );
   if (result === "unknown" && row.attempts < STATUS_LOOKUPS) {
     await failInboundEvent(row.shop, row.id, "message not found yet", {
       delayMs: 2_000 * row.attempts,

@@ -403,6 +403,11 @@ const ISOLATION: Record<string, Check> = {
     why: "the workers' claim over all shops (FOR UPDATE SKIP LOCKED); what is done with a claimed row is shop-scoped (checked with completeInboundEvent, markOutboundSent, finishJob…)",
     run: async () => null,
   },
+  "claim:resetClaimStatistics": {
+    kind: "global",
+    why: "a test hook: forgets when this process last re-analyzed the work tables; no shop data",
+    run: async () => null,
+  },
   // compliance.server
   "compliance:phoneDigits": { kind: "pure", why: "string → digits", run: async () => null },
   "compliance:findCustomerContacts": {
@@ -716,7 +721,8 @@ const ISOLATION: Record<string, Check> = {
   },
   "messages:applyMessageStatus": {
     kind: "write",
-    run: (fn, ctx) => both(fn, (s) => [A, s.outWamid, "read", new Date()], ctx),
+    // The status's biz_opaque_callback_data names the other shop's message too: nothing is attached to it.
+    run: (fn, ctx) => both(fn, (s) => [A, s.outWamid, "read", new Date(), {}, s.outMessageId], ctx),
   },
   "messages:listConversationMessages": {
     kind: "read",

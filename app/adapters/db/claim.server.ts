@@ -1,4 +1,36 @@
 import { database } from "~/db.server";
+import { logger } from "~/logger.server";
+
+type WorkTable = '"InboundEvent"' | '"Message"' | '"ScheduledJob"';
+
+/** A claim slower than this means the planner is probably working from statistics older than the backlog. */
+const SLOW_CLAIM_MS = 25;
+/** At most one re-analyze per table per instance in this window. */
+const ANALYZE_EVERY_MS = 60_000;
+const lastAnalyze = new Map<WorkTable, number>();
+
+/**
+ * A work table's backlog can grow by thousands of rows a second, faster than autovacuum re-analyzes it (it looks
+ * once a minute, see migration 20261205073000_queue_table_statistics). With statistics from a quiet moment the
+ * planner believes the partial "pending" indexes empty and picks plans that scan every pending row once per
+ * candidate. So a slow claim refreshes the table's statistics (in the background; a few hundred ms on PostgreSQL,
+ * cached plans are re-planned afterwards).
+ */
+function refreshStatisticsIfSlow(table: WorkTable, elapsedMs: number): void {
+  if (elapsedMs < SLOW_CLAIM_MS) return;
+  const now = Date.now();
+  if (now - (lastAnalyze.get(table) ?? 0) < ANALYZE_EVERY_MS) return;
+  lastAnalyze.set(table, now);
+  logger.info({ table, claimMs: Math.round(elapsedMs) }, "slow claim: refreshing planner statistics");
+  database()
+    .raw.exec(`ANALYZE ${table}`)
+    .catch((error: unknown) => logger.warn({ err: error, table }, "ANALYZE failed"));
+}
+
+/** Test hook: forget when the tables were last analyzed. */
+export function resetClaimStatistics(): void {
+  lastAnalyze.clear();
+}
 
 /**
  * Claims up to `limit` rows of a work table for `leaseMs`: rows that are due, not leased by another
@@ -7,7 +39,7 @@ import { database } from "~/db.server";
  * `attempts` counts claims. Table, conditions and order are fixed strings of this module's callers.
  */
 export async function claimRows(options: {
-  table: '"InboundEvent"' | '"Message"' | '"ScheduledJob"';
+  table: WorkTable;
   /** SQL conditions on the alias `t` (besides the lease), e.g. `t.status = 'pending' AND t."runAt" <= now()`. */
   due: string;
   orderBy: string;
@@ -16,8 +48,20 @@ export async function claimRows(options: {
   /** Extra assignments, e.g. `status = 'sending'`. */
   set?: string;
 }): Promise<string[]> {
+  const started = performance.now();
   const rows = await database().raw.query<{ id: string }>(
-    `WITH candidates AS (
+    claimSql(options),
+    [options.limit, String(options.leaseMs)],
+    // The callers' fixed strings: a handful of texts, each prepared once per connection.
+    { prepare: true },
+  );
+  refreshStatisticsIfSlow(options.table, performance.now() - started);
+  return rows.map((r) => r.id);
+}
+
+/** The claim statement ($1 limit, $2 lease in ms); exported for the plan tests. */
+export function claimSql(options: { table: WorkTable; due: string; orderBy: string; set?: string }): string {
+  return `WITH candidates AS (
        SELECT t.id FROM ${options.table} t
        WHERE ${options.due}
          AND (t."lockedUntil" IS NULL OR t."lockedUntil" < now())
@@ -28,10 +72,5 @@ export async function claimRows(options: {
      UPDATE ${options.table}
      SET "lockedUntil" = now() + ($2 || ' milliseconds')::interval, attempts = attempts + 1${options.set ? `, ${options.set}` : ""}
      WHERE id IN (SELECT id FROM candidates)
-     RETURNING id`,
-    [options.limit, String(options.leaseMs)],
-    // The callers' fixed strings: a handful of texts, each prepared once per connection.
-    { prepare: true },
-  );
-  return rows.map((r) => r.id);
+     RETURNING id`;
 }

@@ -39,6 +39,20 @@ export async function storeInboundEvents(events: NewInboundEvent[]): Promise<num
 }
 
 /**
+ * What the inbox claim may take. Written so that the plan holds whatever the statistics say (migration
+ * 20261205075054_claim_plans, tests/claim-plans.test.ts): the outer scan walks `InboundEvent_pending_seq_idx`
+ * in arrival order (its predicate needs the `availableAt` condition, which only this scan has), and the
+ * "older pending event of the same contact?" probe is a subquery kept apart by `OFFSET 0`, so it runs per
+ * candidate on the contact's index instead of being joined against a full index scan.
+ */
+export const INBOX_DUE = `t.status = 'pending' AND t."availableAt" <= now()
+      AND NOT EXISTS (
+        SELECT 1 FROM "InboundEvent" p
+        WHERE p.shop = t.shop AND p."waId" = t."waId" AND p.status = 'pending' AND p.seq < t.seq
+        OFFSET 0
+      )`;
+
+/**
  * Claims up to `limit` pending events whose time has come, at most the oldest pending one per contact (so
  * one contact's messages are processed in order, by one worker at a time), skipping rows other workers
  * hold. The lease (`lockedUntil`) makes a crashed worker's rows claimable again.
@@ -46,11 +60,7 @@ export async function storeInboundEvents(events: NewInboundEvent[]): Promise<num
 export async function claimInboundEvents(limit: number, leaseMs: number): Promise<InboundEvent[]> {
   const ids = await claimRows({
     table: '"InboundEvent"',
-    due: `t.status = 'pending' AND t."availableAt" <= now()
-      AND NOT EXISTS (
-        SELECT 1 FROM "InboundEvent" p
-        WHERE p.shop = t.shop AND p."waId" = t."waId" AND p.status = 'pending' AND p.seq < t.seq
-      )`,
+    due: INBOX_DUE,
     orderBy: "t.seq",
     limit,
     leaseMs,

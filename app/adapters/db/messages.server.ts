@@ -73,18 +73,26 @@ export async function queueOutboundMessages(
 }
 
 /**
+ * What the sender may claim; shaped like INBOX_DUE (app/adapters/db/inbound-events.server.ts) so that its plan
+ * holds with stale statistics: `Message_outbox_due_idx` for the outer scan, the conversation's index for the
+ * per-candidate probe.
+ */
+export const OUTBOX_DUE = `t.direction = 'out' AND t.status IN ('queued', 'sending') AND t."nextAttemptAt" <= now()
+      AND NOT EXISTS (
+        SELECT 1 FROM "Message" p
+        WHERE p."conversationId" = t."conversationId" AND p.direction = 'out'
+          AND p.status IN ('queued', 'sending') AND (p."createdAt", p.id) < (t."createdAt", t.id)
+        OFFSET 0
+      )`;
+
+/**
  * Claims queued outbound messages that are due, only the oldest unsent one per conversation (replies to a
  * shopper leave in order), skipping rows another sender holds.
  */
 export async function claimOutboundMessages(limit: number, leaseMs: number): Promise<Message[]> {
   const ids = await claimRows({
     table: '"Message"',
-    due: `t.direction = 'out' AND t.status IN ('queued', 'sending') AND t."nextAttemptAt" <= now()
-      AND NOT EXISTS (
-        SELECT 1 FROM "Message" p
-        WHERE p."conversationId" = t."conversationId" AND p.direction = 'out'
-          AND p.status IN ('queued', 'sending') AND (p."createdAt", p.id) < (t."createdAt", t.id)
-      )`,
+    due: OUTBOX_DUE,
     orderBy: `t."nextAttemptAt", t."createdAt"`,
     limit,
     leaseMs,
@@ -100,9 +108,13 @@ export async function claimOutboundMessages(limit: number, leaseMs: number): Pro
  */
 export async function markOutboundSent(shop: string, id: string, wamid: string, at: Date): Promise<void> {
   await database().raw.execute(
+    // A status webhook may have got here first (reconciled through biz_opaque_callback_data, see
+    // applyMessageStatus): never step back from delivered, read or failed.
     `UPDATE "Message"
-     SET status = 'sent', wamid = $3, "sentAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL,
-         "errorCode" = NULL, "errorTitle" = NULL
+     SET status = CASE WHEN status IN ('delivered', 'read', 'failed') THEN status ELSE 'sent' END,
+         wamid = $3, "sentAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL,
+         "errorCode" = CASE WHEN status = 'failed' THEN "errorCode" END,
+         "errorTitle" = CASE WHEN status = 'failed' THEN "errorTitle" END
      WHERE shop = $1 AND id = $2`,
     [shop, id, wamid, at.toISOString()],
     { prepare: true },
@@ -176,6 +188,11 @@ const STATUS_RANK: Record<string, number> = { queued: 0, sending: 0, sent: 1, de
 /**
  * Applies a Graph status webhook to our message, monotonically. Returns "applied", "stale" (older than
  * what we have) or "unknown" (no message with that wamid yet).
+ *
+ * `callbackRef` is the status's `biz_opaque_callback_data`, which the sender sets to our Message id. When no
+ * message has the wamid yet but the referenced one was never recorded as sent (the process died between the
+ * Graph call and its bookkeeping, or the call timed out after Meta had accepted it), the status proves Meta
+ * took it: the wamid is attached and the message counts as sent, so its expired lease does not send it twice.
  */
 export async function applyMessageStatus(
   shop: string,
@@ -183,11 +200,22 @@ export async function applyMessageStatus(
   status: string,
   at: Date,
   error?: { code?: number; title?: string },
+  callbackRef?: string,
 ): Promise<"applied" | "stale" | "unknown"> {
-  const message = await db().message.findFirst({
+  let message = await db().message.findFirst({
     where: { shop, wamid },
     select: { id: true, status: true },
   });
+  if (!message && callbackRef) {
+    const attached = await db().message.updateMany({
+      where: { shop, id: callbackRef, direction: "out", wamid: null, status: { in: ["queued", "sending"] } },
+      data: { wamid, status: "sent", sentAt: at, lockedUntil: null, errorCode: null, errorTitle: null },
+    });
+    if (attached.count > 0) {
+      if (status === "sent") return "applied";
+      message = { id: callbackRef, status: "sent" };
+    }
+  }
   if (!message) return "unknown";
   if (status === "failed") {
     if ((STATUS_RANK[message.status] ?? 9) > STATUS_RANK.sent) return "stale";

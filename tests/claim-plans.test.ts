@@ -1,0 +1,113 @@
+/**
+ * The workers' claims keep a cheap plan when the planner's statistics are stale — the normal case for a work
+ * table: a long history of finished rows was analyzed, then a burst arrived faster than autovacuum looks again.
+ * Before migration 20261205075054_claim_plans the "older pending row of the same contact?" probe became a join
+ * against a full scan of the pending index, repeated for every candidate (over two minutes for one claim at
+ * a 35,000-row backlog behind 200,000 done rows). These tests build that situation and read the plan.
+ */
+import { describe, expect, it } from "vitest";
+import { claimSql } from "~/adapters/db/claim.server";
+import { INBOX_DUE, claimInboundEvents } from "~/adapters/db/inbound-events.server";
+import { OUTBOX_DUE, claimOutboundMessages } from "~/adapters/db/messages.server";
+import { database } from "~/db.server";
+import { setupTestDatabase } from "./helpers/db";
+
+setupTestDatabase();
+
+interface PlanNode {
+  "Node Type": string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  "Join Filter"?: string;
+  "Subplan Name"?: string;
+  "Parent Relationship"?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+async function planOf(sql: string): Promise<PlanNode[]> {
+  const literal = sql.replace("$1", "32").replace("$2", "'60000'");
+  const [row] = await database().raw.query<{ "QUERY PLAN": [{ Plan: PlanNode }] | string }>(
+    `EXPLAIN (FORMAT JSON) ${literal}`,
+  );
+  const value = row["QUERY PLAN"];
+  const parsed = typeof value === "string" ? (JSON.parse(value) as [{ Plan: PlanNode }]) : value;
+  return nodes(parsed[0].Plan);
+}
+
+/** The probe runs once per candidate on the given index, with the candidate's values as its index condition. */
+function expectProbeOn(plan: PlanNode[], outerIndex: string, probeIndex: string, probeColumns: string[]) {
+  expect(
+    plan.filter((n) => n["Join Filter"]),
+    "no join filtered row by row",
+  ).toEqual([]);
+  const probe = plan.find((n) => n["Parent Relationship"] === "SubPlan");
+  expect(probe, JSON.stringify(plan.map((n) => [n["Node Type"], n["Index Name"]]))).toBeDefined();
+  expect(probe!["Index Name"]).toBe(probeIndex);
+  for (const column of probeColumns) expect(probe!["Index Cond"]).toContain(column);
+  expect(plan.some((n) => n["Index Name"] === outerIndex && n["Parent Relationship"] !== "SubPlan")).toBe(
+    true,
+  );
+}
+
+describe("claim plans with stale statistics", () => {
+  it("inbox: walks the pending index in arrival order and probes each contact on its own index", async () => {
+    const { raw } = database();
+    await raw.exec(`
+      INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload, status)
+      SELECT 'd' || g, 'shop' || (g % 20) || '.myshopify.com', 'pn' || (g % 20), 'message', 'd' || g,
+             '9665' || (g % 3000), '{}', 'done'
+      FROM generate_series(1, 20000) g;
+      ANALYZE "InboundEvent";
+      INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
+      SELECT 'p' || g, 'shop' || (g % 20) || '.myshopify.com', 'pn' || (g % 20), 'message', 'p' || g,
+             '9665' || (g % 4000), '{}'
+      FROM generate_series(1, 8000) g;`);
+    const plan = await planOf(claimSql({ table: '"InboundEvent"', due: INBOX_DUE, orderBy: "t.seq" }));
+    expectProbeOn(plan, "InboundEvent_pending_seq_idx", "InboundEvent_pending_contact_idx", [
+      "shop",
+      "waId",
+      "seq",
+    ]);
+    // And the claim still keeps each contact's order: only the oldest pending event of a contact is taken.
+    const claimed = await claimInboundEvents(32, 60_000);
+    expect(claimed.map((e) => e.id)).toEqual(Array.from({ length: 32 }, (_, i) => `p${i + 1}`));
+    const again = await claimInboundEvents(4000, 60_000);
+    expect(again).toHaveLength(4000 - 32);
+    expect(new Set(again.map((e) => `${e.shop}|${e.waId}`)).size).toBe(again.length);
+  });
+
+  it("outbox: walks the due index and probes each conversation on its own index", async () => {
+    const { raw } = database();
+    await raw.exec(`
+      INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
+                             "nextAttemptAt", "createdAt")
+      SELECT 'd' || g, 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 3000), 'k' || (g % 3000), 'out', 'bot',
+             'text', '{}', 'sent', now(), now() - interval '1 day'
+      FROM generate_series(1, 20000) g;
+      ANALYZE "Message";
+      INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
+                             "nextAttemptAt", "createdAt")
+      SELECT 'q' || lpad(g::text, 5, '0'), 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 4000),
+             'k' || (g % 4000), 'out', 'bot', 'text', '{}', 'queued', now() - interval '1 minute',
+             now() - interval '1 hour' + g * interval '1 millisecond'
+      FROM generate_series(1, 8000) g;`);
+    const plan = await planOf(
+      claimSql({
+        table: '"Message"',
+        due: OUTBOX_DUE,
+        orderBy: `t."nextAttemptAt", t."createdAt"`,
+        set: "status = 'sending'",
+      }),
+    );
+    expectProbeOn(plan, "Message_outbox_due_idx", "Message_outbox_conversation_idx", ["conversationId"]);
+    const claimed = await claimOutboundMessages(4000, 60_000);
+    expect(claimed).toHaveLength(4000);
+    expect(new Set(claimed.map((m) => m.conversationId)).size).toBe(4000);
+    // The oldest reply of each conversation, never a later one before it.
+    expect(claimed.every((m) => Number(m.id.slice(1)) <= 4000)).toBe(true);
+  });
+});
