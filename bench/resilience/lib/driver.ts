@@ -103,6 +103,52 @@ export function textWebhook(tenant: Tenant, waId: string, text: string, wamid?: 
   };
 }
 
+/** Meta's "sent" status for a reply the Graph API accepted, echoing its biz_opaque_callback_data. */
+export function sentStatusWebhook(tenant: Tenant, to: string, wamid: string, ref: string): Webhook {
+  const payload = {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "419561257915477",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: tenant.phoneNumberId },
+              statuses: [
+                {
+                  id: wamid,
+                  status: "sent",
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  recipient_id: to,
+                  biz_opaque_callback_data: ref,
+                  pricing: {
+                    billable: false,
+                    pricing_model: "PMP",
+                    category: "service",
+                    type: "free_customer_service",
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+  const body = JSON.stringify(payload);
+  return {
+    wamid,
+    shop: tenant.shop,
+    waId: to,
+    body,
+    signature: signBody(body, tenant.appSecret),
+    attempts: [],
+    acked: false,
+  };
+}
+
 /** `count` webhooks from `shoppersPerTenant` shoppers per tenant, round robin, texts the bot answers offline. */
 export function makeWebhooks(
   tenants: Tenant[],

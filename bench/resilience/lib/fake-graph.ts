@@ -77,7 +77,24 @@ export interface FakeGraph {
   close(): Promise<void>;
 }
 
-export async function startFakeGraph(options: { seed?: number } = {}): Promise<FakeGraph> {
+export interface AcceptedSend {
+  phoneNumberId: string;
+  to: string;
+  wamid: string;
+  /** The app's Message id (biz_opaque_callback_data). */
+  ref: string;
+}
+
+export async function startFakeGraph(
+  options: {
+    seed?: number;
+    /**
+     * Called for every send it accepts, after the answer left: Meta then sends a "sent" status webhook that
+     * carries the send's biz_opaque_callback_data (the crash scenario delivers it, redelivering like Meta).
+     */
+    onAccepted?: (send: AcceptedSend) => void;
+  } = {},
+): Promise<FakeGraph> {
   const random = seeded(options.seed ?? 42);
   // Message ids must be unique across runs on one database (the app stores them in a unique column).
   const tag = randomBytes(3).toString("hex").toUpperCase();
@@ -191,14 +208,16 @@ export async function startFakeGraph(options: { seed?: number } = {}): Promise<F
           );
         } else {
           counter++;
+          const wamid = `wamid.RESFAKE${tag}${counter.toString().padStart(9, "0")}`;
           res.writeHead(200, { "Content-Type": "application/json" });
           res.end(
             JSON.stringify({
               messaging_product: "whatsapp",
               contacts: [{ input: body.to, wa_id: body.to }],
-              messages: [{ id: `wamid.RESFAKE${tag}${counter.toString().padStart(9, "0")}` }],
+              messages: [{ id: wamid }],
             }),
           );
+          options.onAccepted?.({ phoneNumberId: match[1], to: body.to ?? "", wamid, ref: attempt.ref });
         }
       };
       // The time of an attempt is when it is answered: what Meta counts against the number's throughput.

@@ -16,7 +16,14 @@ import path from "node:path";
 import type pg from "pg";
 import { sleep, startNode } from "../../lib/proc";
 import { AppProcess, ROOT, type AppSnapshot } from "./app";
-import { makeTenants, makeWebhooks, WebhookDriver, type Tenant } from "./driver";
+import {
+  makeTenants,
+  makeWebhooks,
+  sentStatusWebhook,
+  WebhookDriver,
+  type Tenant,
+  type Webhook,
+} from "./driver";
 import { maxInWindow, seeded, startFakeGraph, type Attempt } from "./fake-graph";
 import {
   connect,
@@ -107,7 +114,16 @@ export interface CrashFigures extends DeliveryFigures {
   restartMs: { median: number; max: number };
   killTimesS: number[];
   duplicateRefs: { ref: string; count: number }[];
+  /** Meta's "sent" statuses for the accepted replies (biz_opaque_callback_data), and how many got a 200. */
+  statusWebhooks: number;
+  statusWebhooksAcknowledged: number;
 }
+
+/**
+ * The CI form expires a killed process's leases at once; replies it was sending keep this much of theirs, the
+ * time Meta's "sent" status has to reconcile a send that went out just before the kill (see expireLeases).
+ */
+const SENDING_GRACE_MS = 15_000;
 
 const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] : 0);
 
@@ -118,12 +134,27 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
   const db = await createOwnDatabase(`${DB_PREFIX}_${o.label}`);
   const redisUrl = `${SHARED_REDIS}/${REDIS_DB}`;
   // No flush: another run may share the db; this run's keys are its own (shop names and numbers are unique).
-  const graph = await startFakeGraph({ seed: o.seed ?? 7 });
+  // Meta's "sent" status for every accepted reply, delivered (and redelivered) like the inbound webhooks: it is
+  // what lets the app reconcile a send whose bookkeeping died with the process (biz_opaque_callback_data).
+  const statuses: Webhook[] = [];
+  let statusDriver: WebhookDriver | undefined;
+  const tenantByNumber = new Map<string, Tenant>();
+  const graph = await startFakeGraph({
+    seed: o.seed ?? 7,
+    onAccepted: (send) => {
+      const tenant = tenantByNumber.get(send.phoneNumberId);
+      if (!tenant || !statusDriver) return;
+      const w = sentStatusWebhook(tenant, send.to, send.wamid, send.ref);
+      statuses.push(w);
+      void statusDriver.send(w);
+    },
+  });
   let app: AppProcess | undefined;
   let driver: WebhookDriver | undefined;
   let client: pg.Client | undefined;
   try {
     const tenants = makeTenants(o.tenants ?? 4, 1000, `res${o.label.replace(/\W/g, "").slice(0, 8)}`);
+    for (const t of tenants) tenantByNumber.set(t.phoneNumberId, t);
     await seedTenants(db.url, key, tenants, dir);
     const shops = tenants.map((t) => t.shop);
     client = await connect(db.url);
@@ -141,6 +172,12 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
     const a = app;
     driver = new WebhookDriver(() => a.url, { maxInFlight: 100, timeoutMs: 10_000, redeliverEveryMs: 250 });
     driver.startRedelivery();
+    statusDriver = new WebhookDriver(() => a.url, {
+      maxInFlight: 50,
+      timeoutMs: 10_000,
+      redeliverEveryMs: 250,
+    });
+    statusDriver.startRedelivery();
     const loadMs = (o.messages / o.ratePerSec) * 1000;
     const t0 = Date.now();
     const killTimes: number[] = [];
@@ -154,7 +191,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
         if (wait > 0) await sleep(wait);
         await a.kill();
         killTimes.push((Date.now() - t0) / 1000);
-        if (o.expireLeasesOnRestart) await expireLeases(client!, shops);
+        if (o.expireLeasesOnRestart) await expireLeases(client!, shops, SENDING_GRACE_MS);
         await sleep(Math.round(random() * (o.maxDowntimeMs ?? 500)));
         await a.start({ timeoutMs: 60_000 });
       }
@@ -165,6 +202,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
     const deadline = Date.now() + (o.drainTimeoutMs ?? 90_000);
     await driver.settle(webhooks, deadline);
     const drain = await waitForDrain(client, shops, deadline);
+    await statusDriver.settle(statuses, deadline);
     // Replies already handed to the Graph API land in the fake a moment later.
     await sleep(300);
     const delivery = await verifyDelivery(client, webhooks, graph, shops);
@@ -177,6 +215,8 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
       loadSeconds: Math.round(loadMs / 100) / 10,
       redeliveries: driver.stats.redeliveries,
       answers: driver.stats.statuses,
+      statusWebhooks: statuses.length,
+      statusWebhooksAcknowledged: statuses.filter((w) => w.acked).length,
       drained: drain.drained,
       drainMs: drain.ms,
       restartMs: {
@@ -191,6 +231,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
     return figures;
   } finally {
     driver?.close();
+    statusDriver?.close();
     await app?.stop().catch(() => undefined);
     await client?.end().catch(() => undefined);
     await graph.close();

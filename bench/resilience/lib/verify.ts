@@ -66,15 +66,20 @@ export async function waitForDrain(
 /**
  * After a SIGKILL the dead process's leases would only expire after the lease time (60 s). The CI form
  * expires them at once — the same as waiting, since no live worker holds them — to stay within its budget.
+ * Replies the dead process had claimed (`sending`) keep `sendingGraceMs` of their lease: as if the kill had come
+ * later in the lease, but never with less time than Meta's "sent" status needs to arrive and reconcile a send
+ * that went out before the kill (in production that time is the rest of the 60 s lease).
  */
-export async function expireLeases(client: pg.Client, shops: string[]): Promise<void> {
+export async function expireLeases(client: pg.Client, shops: string[], sendingGraceMs = 0): Promise<void> {
   await client.query(
     `UPDATE "InboundEvent" SET "lockedUntil" = NULL WHERE shop = ANY($1) AND status = 'pending' AND "lockedUntil" IS NOT NULL`,
     [shops],
   );
   await client.query(
-    `UPDATE "Message" SET "lockedUntil" = NULL WHERE shop = ANY($1) AND direction = 'out' AND status IN ('queued', 'sending') AND "lockedUntil" IS NOT NULL`,
-    [shops],
+    `UPDATE "Message" SET "lockedUntil" = CASE WHEN status = 'sending' AND $2::int > 0
+                                             THEN now() + ($2::int * interval '1 millisecond') END
+     WHERE shop = ANY($1) AND direction = 'out' AND status IN ('queued', 'sending') AND "lockedUntil" IS NOT NULL`,
+    [shops, sendingGraceMs],
   );
 }
 

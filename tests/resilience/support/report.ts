@@ -221,7 +221,7 @@ export function renderReport(figures: Record<string, Figures>, meta: ReportMeta)
     if (crash.crash) {
       p();
       p(
-        `Kill moments (s into the load): ${(crash.crash.killTimesS ?? []).join(", ")}. Duplicate replies: ${n(crash.crash.duplicateReplies)} (${pct(crash.crash.duplicateReplyRate)}) — each one a reply the Graph API accepted just before the kill and before the sender recorded it (at-least-once: Meta has no idempotency key for sends). Unexpected exits of the app: ${n(crash.crash.unexpectedExits)}.`,
+        `Kill moments (s into the load): ${(crash.crash.killTimesS ?? []).join(", ")}. Duplicate replies: ${n(crash.crash.duplicateReplies)} (${pct(crash.crash.duplicateReplyRate)}) — each one a reply the Graph API accepted just before the kill and before the sender recorded it, whose "sent" status did not reach the app before the lease ran out (Meta has no idempotency key for sends; the status's biz_opaque_callback_data reconciles the others). The fake Graph API sent a "sent" status webhook for each accepted reply, as Meta does: ${n(crash.crash.statusWebhooks)}, ${n(crash.crash.statusWebhooksAcknowledged)} acknowledged (redelivered like the messages). Unexpected exits of the app: ${n(crash.crash.unexpectedExits)}.`,
       );
     }
     p();
