@@ -6,6 +6,7 @@ import { database, db } from "~/db.server";
 import { action, loader } from "~/routes/webhooks.whatsapp";
 import { processInboxBatch } from "~/services/inbox.server";
 import { OUTSIDE_WINDOW_TITLE, sendOutboxBatch } from "~/services/outbox.server";
+import { INBOUND_BURST } from "~/services/conversation.server";
 import { createGraphApiFake } from "./mocks/graph-api";
 import { server } from "./mocks/server";
 import { DemoShopifyStore } from "./mocks/demo-catalog";
@@ -366,6 +367,40 @@ describe("processing and sending", () => {
     await processInboxBatch();
     await markOutboundSent(store.shop, first.ref, first.wamid, new Date());
     expect((await db().message.findUniqueOrThrow({ where: { id: first.ref } })).status).toBe("delivered");
+  });
+
+  it("a backlog is not a flood: messages written a few seconds apart are all answered, however fast they are processed", async () => {
+    // Twelve messages the shopper wrote 5 s apart, all still pending (an outage of ours): processed in a burst.
+    const writtenAt = Math.floor(Date.now() / 1000) - 120;
+    for (let i = 0; i < 12; i++)
+      await post(
+        inboundPayload(store.phoneNumberId, "971500000015", textMessage("hi"), {
+          timestamp: writtenAt + i * 5,
+        }),
+      );
+    await settle();
+    const contact = await db().contact.findFirstOrThrow({ where: { waId: "971500000015" } });
+    const events = await db().inboundEvent.findMany({ where: { waId: "971500000015" } });
+    expect(events.map((e) => e.status)).toEqual(Array(12).fill("done"));
+    const botReplies = await db().message.findMany({
+      where: { contactId: contact.id, direction: "out", author: "bot" },
+    });
+    const repliedTo = new Set(botReplies.map((m) => m.idempotencyKey?.split(":")[0]));
+    expect(events.every((e) => repliedTo.has(e.id))).toBe(true);
+    // The same twelve written within one second are a flood: the burst is answered, then one notice.
+    for (let i = 0; i < 12; i++)
+      await post(
+        inboundPayload(store.phoneNumberId, "971500000016", textMessage("hi"), { timestamp: writtenAt }),
+      );
+    await settle();
+    const flooder = await db().contact.findFirstOrThrow({ where: { waId: "971500000016" } });
+    const flooderEvents = await db().inboundEvent.findMany({ where: { waId: "971500000016" } });
+    const answered = new Set(
+      (
+        await db().message.findMany({ where: { contactId: flooder.id, direction: "out", author: "bot" } })
+      ).map((m) => m.idempotencyKey?.split(":")[0]),
+    );
+    expect(flooderEvents.filter((e) => answered.has(e.id))).toHaveLength(INBOUND_BURST + 1);
   });
 
   it("a status naming another shop's message id, or one already sent, attaches nothing", async () => {

@@ -23,6 +23,7 @@ import { cartTotals, minorToDecimal } from "~/domain/conversation/money";
 import { recordCheckout } from "~/adapters/db/orders.server";
 import { cache } from "~/cache.server";
 import { db } from "~/db.server";
+import { parseInboundBucket, takeInboundToken } from "~/domain/inbound-throttle";
 import { slowDownMessage } from "~/domain/notifications";
 import { log } from "~/logger.server";
 import { answerDataRequest } from "./shopping-data.server";
@@ -50,25 +51,38 @@ const MAX_STEPS = 12;
 
 /**
  * Per-contact inbound throttle: a shopper may send `INBOUND_BURST` messages at once, then one a second is
- * answered. Past that, messages are still recorded (the merchant sees them in the inbox) but the bot does
- * not run — no reply storm, no Admin API or model calls — and the shopper gets one notice per
- * `THROTTLE_NOTICE_MS`. The buckets live in the cache (shared by every instance with Redis).
+ * answered — counted on the shopper's clock, the messages' WhatsApp timestamps (app/domain/inbound-throttle.ts),
+ * so a backlog of ours is never mistaken for a flood. Past that, messages are still recorded (the merchant sees
+ * them in the inbox) but the bot does not run — no reply storm, no Admin API or model calls — and the shopper
+ * gets one notice per `THROTTLE_NOTICE_MS`. The buckets live in the cache (shared by every instance with Redis).
  */
 export const INBOUND_RATE_PER_SEC = 1;
 export const INBOUND_BURST = 8;
 export const THROTTLE_NOTICE_MS = 60_000;
+/** A bucket untouched this long is full again anyway. */
+const INBOUND_BUCKET_TTL_MS = (INBOUND_BURST / INBOUND_RATE_PER_SEC) * 1000 + 60_000;
 
 export type InboundAllowance = { ok: true } | { ok: false; notify: boolean };
 
 /**
- * Takes the contact's token; fails open (answers) when the cache is unreachable. Failing fast is the cache's
- * job: its circuit breaker (app/cache.server.ts) fails commands at once while Redis is down.
+ * Takes the contact's token for a message written at `writtenAt`; fails open (answers) when the cache is
+ * unreachable. Failing fast is the cache's job: its circuit breaker (app/cache.server.ts) fails commands at
+ * once while Redis is down. No atomic update is needed: one contact's events are processed one at a time.
  */
-export async function inboundAllowance(shop: string, waId: string): Promise<InboundAllowance> {
+export async function inboundAllowance(
+  shop: string,
+  waId: string,
+  writtenAt: Date,
+): Promise<InboundAllowance> {
   const c = cache();
+  const key = `inbound-bucket:${shop}:${waId}`;
   try {
-    const token = await c.takeToken(`inbound:${shop}:${waId}`, INBOUND_RATE_PER_SEC, INBOUND_BURST);
-    if (token.ok) return { ok: true };
+    const taken = takeInboundToken(parseInboundBucket(await c.get(key)), writtenAt.getTime(), {
+      ratePerSec: INBOUND_RATE_PER_SEC,
+      burst: INBOUND_BURST,
+    });
+    await c.set(key, JSON.stringify(taken.bucket), INBOUND_BUCKET_TTL_MS);
+    if (taken.ok) return { ok: true };
   } catch (error) {
     log({ shop }).warn({ err: error }, "inbound throttle unavailable (cache down): answering");
     return { ok: true };
@@ -212,7 +226,7 @@ export async function processInboundMessage(
   // A shopper writing faster than the throttle allows: recorded, not answered (one notice a minute).
   let notice: OutboundMessage | undefined;
   if (botAnswers) {
-    const allowance = await inboundAllowance(shop, item.waId);
+    const allowance = await inboundAllowance(shop, item.waId, new Date(item.timestamp));
     if (!allowance.ok) {
       botAnswers = false;
       logger.info({ notify: allowance.notify }, "inbound message throttled");

@@ -164,6 +164,23 @@ export const RESOLVED: KnownFailure[] = [
     scope: ["shopify"],
     match: /SyntaxError|is not valid JSON|Unexpected (token|end of JSON)|JSON\.parse/,
   },
+  {
+    id: "crash-backlog-throttled",
+    files: ["app/services/conversation.server.ts"],
+    what:
+      "Long crash run (12,000 webhooks, 20 SIGKILLs, leases left to expire): every acknowledged message processed " +
+      "once, nothing lost, 0 duplicate replies, but 152 processed messages got no reply. A killed process's lease " +
+      "holds its contacts' queues for up to 60 s while those shoppers keep writing; when the lease expires their " +
+      "backlog is processed within a second, and the per-shopper throttle (a token bucket on the cache's clock: " +
+      "burst 8, then 1/s) took our backlog for a flood and answered only the burst.",
+    fix: "Count the shopper's rate on the shopper's clock: the WhatsApp timestamps of their messages.",
+    scope: ["crash"],
+    fixed:
+      "app/domain/inbound-throttle.ts: the bucket refills by the messages' timestamps (one contact's events are " +
+      "processed one at a time, in order, so no atomic update is needed); 50 messages written in one second are " +
+      'still a flood. Tests: app/domain/inbound-throttle.test.ts, tests/whatsapp-channel.test.ts ("a backlog is ' +
+      'not a flood"), tests/resilience/abuse.test.ts.',
+  },
 ];
 
 export const STRICT = process.env.RES_STRICT === "1";
