@@ -62,9 +62,9 @@ const TEXTS = [
 let wamidCounter = 0;
 const runTag = randomBytes(3).toString("hex");
 
-export function textWebhook(tenant: Tenant, waId: string, text: string, wamid?: string): Webhook {
-  const id = wamid ?? `wamid.RES${runTag}${String(++wamidCounter).padStart(8, "0")}`;
-  const payload = {
+/** A signed delivery of one `messages` change for the tenant's number, as Meta sends it. */
+function signedWebhook(tenant: Tenant, value: Record<string, unknown>, wamid: string, waId: string): Webhook {
+  const body = JSON.stringify({
     object: "whatsapp_business_account",
     entry: [
       {
@@ -75,25 +75,15 @@ export function textWebhook(tenant: Tenant, waId: string, text: string, wamid?: 
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "15550783881", phone_number_id: tenant.phoneNumberId },
-              contacts: [{ profile: { name: `Shopper ${waId.slice(-4)}` }, wa_id: waId }],
-              messages: [
-                {
-                  from: waId,
-                  id,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: "text",
-                  text: { body: text },
-                },
-              ],
+              ...value,
             },
           },
         ],
       },
     ],
-  };
-  const body = JSON.stringify(payload);
+  });
   return {
-    wamid: id,
+    wamid,
     shop: tenant.shop,
     waId,
     body,
@@ -103,50 +93,45 @@ export function textWebhook(tenant: Tenant, waId: string, text: string, wamid?: 
   };
 }
 
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+
+export function textWebhook(tenant: Tenant, waId: string, text: string, wamid?: string): Webhook {
+  const id = wamid ?? `wamid.RES${runTag}${String(++wamidCounter).padStart(8, "0")}`;
+  return signedWebhook(
+    tenant,
+    {
+      contacts: [{ profile: { name: `Shopper ${waId.slice(-4)}` }, wa_id: waId }],
+      messages: [{ from: waId, id, timestamp: nowSeconds(), type: "text", text: { body: text } }],
+    },
+    id,
+    waId,
+  );
+}
+
 /** Meta's "sent" status for a reply the Graph API accepted, echoing its biz_opaque_callback_data. */
 export function sentStatusWebhook(tenant: Tenant, to: string, wamid: string, ref: string): Webhook {
-  const payload = {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "419561257915477",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: tenant.phoneNumberId },
-              statuses: [
-                {
-                  id: wamid,
-                  status: "sent",
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  recipient_id: to,
-                  biz_opaque_callback_data: ref,
-                  pricing: {
-                    billable: false,
-                    pricing_model: "PMP",
-                    category: "service",
-                    type: "free_customer_service",
-                  },
-                },
-              ],
-            },
+  return signedWebhook(
+    tenant,
+    {
+      statuses: [
+        {
+          id: wamid,
+          status: "sent",
+          timestamp: nowSeconds(),
+          recipient_id: to,
+          biz_opaque_callback_data: ref,
+          pricing: {
+            billable: false,
+            pricing_model: "PMP",
+            category: "service",
+            type: "free_customer_service",
           },
-        ],
-      },
-    ],
-  };
-  const body = JSON.stringify(payload);
-  return {
+        },
+      ],
+    },
     wamid,
-    shop: tenant.shop,
-    waId: to,
-    body,
-    signature: signBody(body, tenant.appSecret),
-    attempts: [],
-    acked: false,
-  };
+    to,
+  );
 }
 
 /** `count` webhooks from `shoppersPerTenant` shoppers per tenant, round robin, texts the bot answers offline. */
