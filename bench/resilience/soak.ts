@@ -6,7 +6,8 @@
  *   in production (the control: 3,000 webhooks, no kill); duplicate replies must stay ≤ 0.1%;
  * - dependency faults: PostgreSQL and Redis (private instances) stopped 20 s mid-load; 1,000 replies against
  *   a Graph API failing 30% of the time with no bound on faults in a row;
- * - fuzzing scaled per target where a request is cheap: the WhatsApp webhook ×45 (RES_FUZZ_SCALE_WHATSAPP),
+ * - fuzzing scaled per target where a request is cheap: the WhatsApp webhook ×90 (RES_FUZZ_SCALE_WHATSAPP; its
+ *   mutated-payload property ×12, RES_FUZZ_SCALE_WHATSAPP_MUTATED),
  *   admin forms ×3 (RES_FUZZ_SCALE_ADMIN), Shopify webhooks ×2 plus every edge string on every topic
  *   (RES_FUZZ_SCALE_SHOPIFY) — ≥ 100,000 hostile requests in all; abuse and isolation with longer sessions.
  * Sized for ≈ 30–40 min on a 2-core machine (the fuzz of the WhatsApp webhook runs beside the process
@@ -42,7 +43,10 @@ const env: NodeJS.ProcessEnv = {
   RES_LONG: "1",
   RES_BUILD: process.env.RES_BUILD ?? "private",
   RES_FUZZ_SCALE: process.env.RES_FUZZ_SCALE ?? "2",
-  RES_FUZZ_SCALE_WHATSAPP: process.env.RES_FUZZ_SCALE_WHATSAPP ?? "45",
+  // The cheap WhatsApp properties (typed text, repeated keys: ≈ 20 ms a case) ×90; the mutated real payloads
+  // (≈ 150 ms a case on this 2-core machine: up to 4 MB bodies, a table snapshot before and after) ×12.
+  RES_FUZZ_SCALE_WHATSAPP: process.env.RES_FUZZ_SCALE_WHATSAPP ?? "90",
+  RES_FUZZ_SCALE_WHATSAPP_MUTATED: process.env.RES_FUZZ_SCALE_WHATSAPP_MUTATED ?? "12",
   RES_FUZZ_SCALE_ADMIN: process.env.RES_FUZZ_SCALE_ADMIN ?? "3",
   RES_FUZZ_SCALE_SHOPIFY: process.env.RES_FUZZ_SCALE_SHOPIFY ?? "2",
   RES_REPORT: process.env.RES_REPORT ?? path.join(results, "resilience.md"),
@@ -52,7 +56,7 @@ const env: NodeJS.ProcessEnv = {
 };
 const started = Date.now();
 console.log(
-  `[soak] ${new Date().toISOString()} — long run: build ${env.RES_BUILD}, fuzz ×${env.RES_FUZZ_SCALE_WHATSAPP} WhatsApp / ×${env.RES_FUZZ_SCALE_ADMIN} admin / ×${env.RES_FUZZ_SCALE_SHOPIFY} Shopify, watchdog ${timeoutMin} min`,
+  `[soak] ${new Date().toISOString()} — long run: build ${env.RES_BUILD}, fuzz ×${env.RES_FUZZ_SCALE_WHATSAPP} WhatsApp (mutated payloads ×${env.RES_FUZZ_SCALE_WHATSAPP_MUTATED}) / ×${env.RES_FUZZ_SCALE_ADMIN} admin / ×${env.RES_FUZZ_SCALE_SHOPIFY} Shopify, watchdog ${timeoutMin} min`,
 );
 console.log(`[soak] report → ${env.RES_REPORT}; children's logs → ${logs}`);
 

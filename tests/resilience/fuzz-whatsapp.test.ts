@@ -385,7 +385,7 @@ describe("WhatsApp webhook under hostile input", () => {
           return true;
         },
       ),
-      { numRuns: runs(400, "whatsapp"), seed: FUZZ_SEED, endOnFailure: true },
+      { numRuns: runs(400, "whatsapp", "mutated"), seed: FUZZ_SEED, endOnFailure: true },
     );
     await drainWorkers();
     expectNoUnknown(tallies.signed, tallies.forged, tallies.processing);

@@ -403,6 +403,11 @@ const ISOLATION: Record<string, Check> = {
     why: "the workers' claim over all shops (FOR UPDATE SKIP LOCKED); what is done with a claimed row is shop-scoped (checked with completeInboundEvent, markOutboundSent, finishJob…)",
     run: async () => null,
   },
+  "claim:claimSql": {
+    kind: "pure",
+    why: "builds the claim statement's text; no query",
+    run: async () => null,
+  },
   "claim:resetClaimStatistics": {
     kind: "global",
     why: "a test hook: forgets when this process last re-analyzed the work tables; no shop data",

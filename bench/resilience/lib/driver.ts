@@ -93,15 +93,22 @@ function signedWebhook(tenant: Tenant, value: Record<string, unknown>, wamid: st
   };
 }
 
-const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+const seconds = (ms: number) => String(Math.floor(ms / 1000));
 
-export function textWebhook(tenant: Tenant, waId: string, text: string, wamid?: string): Webhook {
+/** `writtenAtMs`: when the shopper wrote it (Meta's timestamp; the bot's throttle counts on it). */
+export function textWebhook(
+  tenant: Tenant,
+  waId: string,
+  text: string,
+  wamid?: string,
+  writtenAtMs = Date.now(),
+): Webhook {
   const id = wamid ?? `wamid.RES${runTag}${String(++wamidCounter).padStart(8, "0")}`;
   return signedWebhook(
     tenant,
     {
       contacts: [{ profile: { name: `Shopper ${waId.slice(-4)}` }, wa_id: waId }],
-      messages: [{ from: waId, id, timestamp: nowSeconds(), type: "text", text: { body: text } }],
+      messages: [{ from: waId, id, timestamp: seconds(writtenAtMs), type: "text", text: { body: text } }],
     },
     id,
     waId,
@@ -117,7 +124,7 @@ export function sentStatusWebhook(tenant: Tenant, to: string, wamid: string, ref
         {
           id: wamid,
           status: "sent",
-          timestamp: nowSeconds(),
+          timestamp: seconds(Date.now()),
           recipient_id: to,
           biz_opaque_callback_data: ref,
           pricing: {
@@ -134,18 +141,25 @@ export function sentStatusWebhook(tenant: Tenant, to: string, wamid: string, ref
   );
 }
 
-/** `count` webhooks from `shoppersPerTenant` shoppers per tenant, round robin, texts the bot answers offline. */
+/**
+ * `count` webhooks from `shoppersPerTenant` shoppers per tenant, round robin, texts the bot answers offline.
+ * Each is stamped with the moment an open loop at `ratePerSec` starting now sends it (webhook i at i / rate):
+ * the time the shopper wrote it, kept by every redelivery as Meta keeps it.
+ */
 export function makeWebhooks(
   tenants: Tenant[],
   count: number,
   shoppersPerTenant: number,
   random: () => number,
+  ratePerSec: number,
 ): Webhook[] {
+  const start = Date.now();
   return Array.from({ length: count }, (_, i) => {
     const tenant = tenants[i % tenants.length];
     const shopper = Math.floor(random() * shoppersPerTenant);
     const waId = `9665${String(tenant.index + 1).padStart(2, "0")}${String(shopper).padStart(6, "0")}`;
-    return textWebhook(tenant, waId, TEXTS[Math.floor(random() * TEXTS.length)]);
+    const text = TEXTS[Math.floor(random() * TEXTS.length)];
+    return textWebhook(tenant, waId, text, undefined, start + (i * 1000) / ratePerSec);
   });
 }
 

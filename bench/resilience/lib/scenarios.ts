@@ -168,7 +168,7 @@ export async function runCrashScenario(o: CrashOptions): Promise<CrashFigures> {
       encryptionKey: key,
     });
     await app.start();
-    const webhooks = makeWebhooks(tenants, o.messages, o.shoppersPerTenant ?? 60, random);
+    const webhooks = makeWebhooks(tenants, o.messages, o.shoppersPerTenant ?? 60, random, o.ratePerSec);
     const a = app;
     driver = new WebhookDriver(() => a.url, { maxInFlight: 100, timeoutMs: 10_000, redeliverEveryMs: 250 });
     driver.startRedelivery();
@@ -410,9 +410,10 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
       slowMs: [200, 1500],
       maxConsecutivePerMessage: o.maxConsecutiveFaults ?? Infinity,
     });
-    const graphWebhooks = makeWebhooks(graphTenants, o.graphFaultMessages, 200, random);
+    const graphRate = Math.max(o.ratePerSec, o.graphTenantRate * graphTenants.length * 2);
+    const graphWebhooks = makeWebhooks(graphTenants, o.graphFaultMessages, 200, random, graphRate);
     const graphStartAttempt = graph.attempts.length;
-    await d.runOpenLoop(graphWebhooks, Math.max(o.ratePerSec, o.graphTenantRate * graphTenants.length * 2));
+    await d.runOpenLoop(graphWebhooks, graphRate);
     await d.settle(graphWebhooks, Date.now() + 60_000);
     const graphDrain = await waitForDrain(client, graphShops, Date.now() + (o.drainTimeoutMs ?? 180_000));
     await sleep(300);
@@ -434,6 +435,7 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
       Math.round(o.ratePerSec * (o.warmS + o.outageS + o.recoverS)),
       100,
       random,
+      o.ratePerSec,
     );
     let phase: "warm" | "outage" | "recover" = "warm";
     const pgAnswers: Record<string, number> = {};
@@ -471,6 +473,7 @@ export async function runDependencyScenario(o: DependencyOptions): Promise<Depen
       Math.round(o.ratePerSec * (o.warmS + o.outageS + o.recoverS)),
       100,
       random,
+      o.ratePerSec,
     );
     const redisAnswers: Record<string, number> = {};
     let redisAcked = 0;

@@ -12,9 +12,19 @@ import { database } from "~/db.server";
  * RES_FUZZ_SCALE_SHOPIFY, RES_FUZZ_SCALE_ADMIN, else RES_FUZZ_SCALE (the long run scales the properties so
  * that the suite sends ≥ 100,000 hostile requests, more where a request is cheap; < 1 shortens a local run).
  */
-export function runs(ciDefault: number, target?: "whatsapp" | "shopify" | "admin"): number {
+export function runs(
+  ciDefault: number,
+  target?: "whatsapp" | "shopify" | "admin",
+  /** A property with a scale of its own: RES_FUZZ_SCALE_<TARGET>_<PROPERTY> first (e.g. …_WHATSAPP_MUTATED). */
+  property?: string,
+): number {
+  const own =
+    target && property ? process.env[`RES_FUZZ_SCALE_${target}_${property}`.toUpperCase()] : undefined;
   const scale = Number(
-    (target && process.env[`RES_FUZZ_SCALE_${target.toUpperCase()}`]) || process.env.RES_FUZZ_SCALE || 1,
+    own ||
+      (target && process.env[`RES_FUZZ_SCALE_${target.toUpperCase()}`]) ||
+      process.env.RES_FUZZ_SCALE ||
+      1,
   );
   return Math.max(1, Math.round(ciDefault * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
@@ -203,6 +213,7 @@ export function mutate<T>(payload: T, mutations: Mutation[]): unknown {
     if (!all.length) break;
     const slot = all[m.at % all.length];
     const parent = slot.parent as Record<string | number, unknown>;
+    const before = parent[slot.key];
     switch (m.op) {
       case "set":
         parent[slot.key] = m.value;
@@ -250,6 +261,18 @@ export function mutate<T>(payload: T, mutations: Mutation[]): unknown {
         else parent[slot.key] = { [m.key]: m.value };
         break;
       }
+    }
+    // After a hugeArray its copies share one object, so ANY later change inside it is multiplied (the long run
+    // built a string past V8's limit from a hugeArray of 4,761 and a long text set inside it). Keep every
+    // payload serialisable and under ≈ 8 MB: otherwise this mutation is left out.
+    if (m.op !== "delete" && m.op !== "hugeArray" && m.op !== "deep") {
+      let total = Infinity;
+      try {
+        total = (JSON.stringify(root) ?? "").length;
+      } catch {
+        // too big or too deep to serialise
+      }
+      if (total > 8_000_000) parent[slot.key] = before;
     }
   }
   return root.root;

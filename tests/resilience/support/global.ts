@@ -51,9 +51,14 @@ export function teardown() {
     ...(process.env.RES_LONG === "1"
       ? {
           fuzzScales: Object.fromEntries(
-            ["WHATSAPP", "SHOPIFY", "ADMIN"].map((t) => [
+            ["WHATSAPP", "WHATSAPP_MUTATED", "SHOPIFY", "ADMIN"].map((t) => [
               t.toLowerCase(),
-              Number(process.env[`RES_FUZZ_SCALE_${t}`] || process.env.RES_FUZZ_SCALE || 1),
+              Number(
+                process.env[`RES_FUZZ_SCALE_${t}`] ||
+                  (t === "WHATSAPP_MUTATED" && process.env.RES_FUZZ_SCALE_WHATSAPP) ||
+                  process.env.RES_FUZZ_SCALE ||
+                  1,
+              ),
             ]),
           ),
         }
