@@ -71,7 +71,7 @@ export const FIXES: { file: string; what: string }[] = [
   {
     file: "app/services/conversation.server.ts, app/domain/notifications.ts",
     what:
-      `The per-contact inbound throttle (1/s, burst 8, counted on the messages' WhatsApp timestamps since `crash-backlog-throttled`; one notice a minute via setIfAbsent; fails open without the cache — and fast: 250 ms per call, then 5 s without asking Redis, ` +
+      `The per-contact inbound throttle (1/s, burst 8, counted on the messages' WhatsApp timestamps since \`crash-backlog-throttled\`; one notice a minute via setIfAbsent; fails open without the cache — and fast: 250 ms per call, then 5 s without asking Redis, ` +
       "since the Redis outage run showed every message waiting seconds for ioredis to give up), " +
       "strings in en/ar. The inbox's text of a message is capped at 4,096 characters (WhatsApp's own limit; cut on a code point — a first version cut a " +
       "surrogate pair and the suite caught the 'JSON Error: unexpected end of hex escape' that blocked the shopper's next messages).",
