@@ -1,6 +1,8 @@
 import type { InboundEvent, Prisma } from "@prisma/client";
 import { database, db } from "~/db.server";
 import { claimRows } from "./claim.server";
+import { isDatabaseUnavailable } from "./errors";
+import { groupCommit } from "./group-commit";
 
 export interface NewInboundEvent {
   shop: string;
@@ -13,29 +15,69 @@ export interface NewInboundEvent {
 
 /**
  * Stores webhook items, once each (unique dedupe key: WhatsApp message id, or message id + status).
- * Returns how many were new. One statement: this runs before the webhook's 200.
+ * Resolves to how many were new, once they are committed: this runs before the webhook's 200. Concurrent
+ * webhooks share statements (group commit, ./group-commit.ts): under load one INSERT carries the items of
+ * every webhook that arrived while the previous ones were being written.
  */
 export async function storeInboundEvents(events: NewInboundEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  // One plain INSERT … ON CONFLICT DO NOTHING: this is the webhook's hot path (no ORM round trips). The rows
-  // travel as six arrays, so the statement has six parameters however many items a delivery holds.
-  const inserted = await database().raw.query<{ id: string }>(
-    `INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
-     SELECT gen_random_uuid()::text, s, p, k, d, w, j::jsonb
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(s, p, k, d, w, j)
+  return storeGrouped(events);
+}
+
+/** INSERT statements in flight at once from the webhook intake of one instance. */
+const INTAKE_STATEMENTS = Number(process.env.HALA_INTAKE_STATEMENTS ?? 4);
+
+const storeGrouped = groupCommit<NewInboundEvent[], number>({
+  concurrency: INTAKE_STATEMENTS > 0 ? INTAKE_STATEMENTS : 4,
+  maxBatch: 2_000,
+  size: (events) => events.length,
+  run: insertInboundEvents,
+  // The database being away concerns every webhook of the batch: each answers 503 at once.
+  retryAlone: (error) => !isDatabaseUnavailable(error),
+});
+
+/**
+ * One plain INSERT … ON CONFLICT DO NOTHING for several webhooks' items (no ORM round trips). The rows travel
+ * as six arrays, so the statement has six parameters however many items it holds. An item is credited to
+ * the first webhook of the batch that carries its key (a re-delivery in the same batch stores nothing).
+ */
+export async function insertInboundEvents(batches: NewInboundEvent[][]): Promise<number[]> {
+  const rows: NewInboundEvent[] = [];
+  const owner = new Map<string, number>();
+  batches.forEach((events, i) => {
+    for (const e of events) {
+      if (owner.has(e.dedupeKey)) continue;
+      owner.set(e.dedupeKey, i);
+      rows.push(e);
+    }
+  });
+  const counts = batches.map(() => 0);
+  if (rows.length === 0) return counts;
+  const inserted = await database().raw.query<{ dedupeKey: string }>(
+    // Rows are inserted in dedupe-key order, so that two statements carrying the same keys (concurrent
+    // re-deliveries) wait for each other in one order and never deadlock (PostgreSQL would break the cycle
+    // only after deadlock_timeout, 1 s). `seq`, the processing order, is still drawn in arrival order.
+    `WITH input AS MATERIALIZED (
+       SELECT s, p, k, d, w, j, nextval('"InboundEvent_seq_seq"') AS q
+       FROM (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+               WITH ORDINALITY AS t(s, p, k, d, w, j, n) ORDER BY n) arrived
+     )
+     INSERT INTO "InboundEvent" (id, seq, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
+     SELECT gen_random_uuid()::text, q, s, p, k, d, w, j::jsonb FROM input ORDER BY d
      ON CONFLICT ("dedupeKey") DO NOTHING
-     RETURNING id`,
+     RETURNING "dedupeKey"`,
     [
-      events.map((e) => e.shop),
-      events.map((e) => e.phoneNumberId),
-      events.map((e) => e.kind),
-      events.map((e) => e.dedupeKey),
-      events.map((e) => e.waId),
-      events.map((e) => JSON.stringify(e.payload)),
+      rows.map((e) => e.shop),
+      rows.map((e) => e.phoneNumberId),
+      rows.map((e) => e.kind),
+      rows.map((e) => e.dedupeKey),
+      rows.map((e) => e.waId),
+      rows.map((e) => JSON.stringify(e.payload)),
     ],
     { prepare: true },
   );
-  return inserted.length;
+  for (const { dedupeKey } of inserted) counts[owner.get(dedupeKey)!]++;
+  return counts;
 }
 
 /**

@@ -1,0 +1,80 @@
+/**
+ * Group commit for a hot write path: callers that arrive while `concurrency` statements are already in flight
+ * wait, and when one of those statements finishes, everything that waited goes to the database as ONE
+ * statement. Under light load a call runs at once, alone (no timer, no added latency); under heavy load the
+ * round trips, statements and commits per call fall by the batch size. Each caller still gets its own result
+ * only after its rows are committed, so "stored before the 200" holds.
+ *
+ * A failing batch of several calls is retried call by call (unless `retryAlone` says the error concerns them
+ * all, e.g. the database is down): one caller's bad input never fails another caller. No I/O of its own.
+ */
+export interface GroupCommitOptions<T, R> {
+  /** Statements in flight at once (the rest of the pool stays free for other work). */
+  concurrency: number;
+  /** A batch stops growing past this many units (see `size`); a single larger call still runs, alone. */
+  maxBatch: number;
+  size: (call: T) => number;
+  /** Writes the calls in one statement; one result per call, in order. */
+  run: (calls: T[]) => Promise<R[]>;
+  /** Whether a failed batch is worth retrying call by call (default: always). */
+  retryAlone?: (error: unknown) => boolean;
+}
+
+interface Waiting<T, R> {
+  call: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+export function groupCommit<T, R>(options: GroupCommitOptions<T, R>): (call: T) => Promise<R> {
+  const queue: Waiting<T, R>[] = [];
+  let inFlight = 0;
+
+  function takeBatch(): Waiting<T, R>[] {
+    const batch: Waiting<T, R>[] = [];
+    let units = 0;
+    while (queue.length) {
+      const units1 = options.size(queue[0].call);
+      if (batch.length > 0 && units + units1 > options.maxBatch) break;
+      batch.push(queue.shift()!);
+      units += units1;
+    }
+    return batch;
+  }
+
+  async function runBatch(batch: Waiting<T, R>[]): Promise<void> {
+    try {
+      const results = await options.run(batch.map((w) => w.call));
+      batch.forEach((w, i) => w.resolve(results[i]));
+    } catch (error) {
+      if (batch.length === 1 || !(options.retryAlone?.(error) ?? true)) {
+        for (const w of batch) w.reject(error);
+        return;
+      }
+      for (const w of batch) {
+        try {
+          w.resolve((await options.run([w.call]))[0]);
+        } catch (alone) {
+          w.reject(alone);
+        }
+      }
+    }
+  }
+
+  function pump(): void {
+    while (inFlight < options.concurrency && queue.length) {
+      const batch = takeBatch();
+      inFlight++;
+      void runBatch(batch).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  }
+
+  return (call: T) =>
+    new Promise<R>((resolve, reject) => {
+      queue.push({ call, resolve, reject });
+      pump();
+    });
+}
