@@ -5,6 +5,7 @@
  * whatever a shopper sends, over a long session. On the in-process cache and — when Redis answers on
  * 127.0.0.1:6379 — on Redis (db RES_REDIS_DB_INPROC, default 7, under a key prefix of this run).
  */
+import { forgetCachedAccounts } from "~/adapters/db/accounts.server";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureContactAndConversation, touchInbound } from "~/adapters/db/conversations.server";
@@ -188,6 +189,7 @@ describe("the number's rate", () => {
   async function broadcast(rate: number, conversations: number) {
     setCache(new MemoryCache());
     await db().whatsAppAccount.updateMany({ where: { shop: SHOP }, data: { messagesPerSecond: rate } });
+    forgetCachedAccounts(); // changed behind the accounts adapter's back
     const ids: string[] = [];
     for (let i = 0; i < conversations; i++) {
       const { contact, conversation } = await ensureContactAndConversation(SHOP, {

@@ -493,6 +493,30 @@ const ISOLATION: Record<string, Check> = {
       return null;
     },
   },
+  "inbound-events:insertInboundEvents": {
+    kind: "global",
+    why: "storeInboundEvents' statement (several webhooks at once): each row names its shop, a dedupe key is Meta's global id",
+    run: async (fn, { a, b }) => {
+      const before = await shopSnapshot(B);
+      const row = (kind: string, dedupeKey: string) => ({
+        shop: A,
+        phoneNumberId: a.store.phoneNumberId,
+        kind,
+        dedupeKey,
+        waId: kind === "message" ? SAME_WA : null,
+        payload: {},
+      });
+      // Shop B's dedupe key in one webhook of the batch: that item is not stored for A, B's row is untouched.
+      expect(
+        await call(fn, [
+          [row("message", "msg:wamid.NEW.A2")],
+          [row("status", `status:${b.outWamid}:delivered`)],
+        ]),
+      ).toEqual([1, 0]);
+      expect(diffSnapshots(before, await shopSnapshot(B))).toEqual([]);
+      return null;
+    },
+  },
   "inbound-events:claimInboundEvents": {
     kind: "global",
     why: "the inbox worker's claim over all shops; each claimed row keeps its shop, processing is shop-scoped",

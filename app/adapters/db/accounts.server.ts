@@ -33,9 +33,13 @@ export function credentialsOf(account: WhatsAppAccount): AccountCredentials {
 const ACCOUNT_CACHE_MS = 5_000;
 const accountCache = new Map<string, { row: WhatsAppAccount; at: number }>();
 
+const accountByIdCache = new Map<string, { row: WhatsAppAccount; at: number }>();
+
 function forgetAccount(phoneNumberId?: string): void {
   if (phoneNumberId) accountCache.delete(phoneNumberId);
   else accountCache.clear();
+  // Few entries, and ids are not phone numbers: forget them all.
+  accountByIdCache.clear();
 }
 
 /**
@@ -70,12 +74,27 @@ export async function getAccountForShop(shop: string): Promise<WhatsAppAccount |
   return db().whatsAppAccount.findFirst({ where: { shop }, orderBy: { createdAt: "asc" } });
 }
 
+/**
+ * The account a reply goes out through. Remembered like the phone_number_id lookup (the sender asks for every
+ * batch of replies): sealed values only, ACCOUNT_CACHE_MS, forgotten at once when changed here.
+ */
 export async function getAccountCredentials(
   shop: string,
   accountId: string,
 ): Promise<AccountCredentials | null> {
-  const row = await db().whatsAppAccount.findFirst({ where: { shop, id: accountId } });
-  return row ? credentialsOf(row) : null;
+  const now = Date.now();
+  let hit = accountByIdCache.get(accountId);
+  if (!hit || now - hit.at > ACCOUNT_CACHE_MS) {
+    const row = await db().whatsAppAccount.findFirst({ where: { id: accountId } });
+    if (accountByIdCache.size > 10_000) accountByIdCache.clear();
+    if (row) accountByIdCache.set(accountId, (hit = { row, at: now }));
+    else {
+      accountByIdCache.delete(accountId);
+      hit = undefined;
+    }
+  }
+  // Scoped by shop: another shop's account id finds nothing, cached or not.
+  return hit && hit.row.shop === shop ? credentialsOf(hit.row) : null;
 }
 
 /** Verify-token lookup for Meta's GET handshake (tokens are random and unique across shops). */

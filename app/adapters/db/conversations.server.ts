@@ -1,5 +1,6 @@
 import type { Contact, Conversation, Prisma } from "@prisma/client";
 import { database, db } from "~/db.server";
+import { withDates, type JsonRow } from "./json-row";
 
 type Tx = Prisma.TransactionClient;
 
@@ -39,19 +40,6 @@ export async function ensureContactAndConversation(
       "updatedAt",
     ]) as unknown as Conversation,
   };
-}
-
-type JsonRow = Record<string, unknown>;
-
-/** Rows come back as JSON (the same on every driver); `timestamp(3)` columns hold UTC without a zone. */
-function withDates(row: JsonRow | string, keys: string[]): JsonRow {
-  const out: JsonRow = typeof row === "string" ? JSON.parse(row) : { ...row };
-  for (const key of keys) {
-    const value = out[key];
-    if (typeof value === "string")
-      out[key] = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
-  }
-  return out;
 }
 
 const ENSURE_SQL = `WITH

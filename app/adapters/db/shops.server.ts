@@ -1,5 +1,6 @@
 import type { Prisma, Shop } from "@prisma/client";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
+import { withDates, type JsonRow } from "./json-row";
 import { forgetCachedAccounts } from "./accounts.server";
 
 /** Creates the shop's row on first install (or reinstall), keeping existing settings. */
@@ -14,9 +15,20 @@ export async function ensureShop(
   });
 }
 
+/**
+ * The shop's row and settings. One plain SELECT (docs/decisions/010-hot-path-sql.md): the inbox worker reads it
+ * for every message, and a Prisma findUnique costs several times the database's own work in query compilation.
+ */
 export async function getShop(shop: string): Promise<Shop | null> {
-  return db().shop.findUnique({ where: { shop } });
+  const [found] = await database().raw.query<{ row: JsonRow }>(
+    `SELECT to_jsonb(s.*) AS row FROM "Shop" s WHERE s.shop = $1`,
+    [shop],
+    { prepare: true },
+  );
+  return found ? (withDates(found.row, SHOP_DATES) as unknown as Shop) : null;
 }
+
+const SHOP_DATES = ["installedAt", "uninstalledAt", "createdAt", "updatedAt"] as const;
 
 export async function updateShop(shop: string, data: Prisma.ShopUpdateInput): Promise<Shop> {
   return db().shop.update({ where: { shop }, data });
