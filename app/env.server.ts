@@ -68,6 +68,11 @@ export const envSchema = z.object({
     .default("true")
     .transform((v) => v === "true" || v === "1"),
   HALA_DEMO: bool,
+  /**
+   * Days a processed WhatsApp webhook item (InboundEvent, with its raw payload) is kept. More than Meta's 7 days
+   * of re-delivery: the row's unique key is what recognises a late re-delivery.
+   */
+  HALA_INBOUND_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(14),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,6 +3,7 @@
 import "./inbox.server";
 import "./outbox.server";
 import "./scheduler.server";
+import "./retention.server";
 import "./feedback.server";
 import "./away.server";
 import "./merchant-alerts.server";

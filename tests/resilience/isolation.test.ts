@@ -517,6 +517,17 @@ const ISOLATION: Record<string, Check> = {
       return null;
     },
   },
+  "inbound-events:deleteProcessedInboundEvents": {
+    kind: "global",
+    why: "the retention sweep over all shops: it deletes by status and age only (tests/retention.test.ts), never a row still to process",
+    run: async (fn) => {
+      const before = await shopSnapshot(B);
+      // Nothing of B's is older than the epoch: the sweep touches nothing of B's.
+      expect(await call(fn, new Date(0), 1_000)).toBe(0);
+      expect(diffSnapshots(before, await shopSnapshot(B))).toEqual([]);
+      return null;
+    },
+  },
   "inbound-events:claimInboundEvents": {
     kind: "global",
     why: "the inbox worker's claim over all shops; each claimed row keeps its shop, processing is shop-scoped",

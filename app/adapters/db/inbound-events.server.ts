@@ -146,3 +146,22 @@ export async function failInboundEvent(
 export async function countInboundEvents(shop: string, status?: string): Promise<number> {
   return db().inboundEvent.count({ where: { shop, ...(status ? { status } : {}) } });
 }
+
+/**
+ * Retention: deletes up to `limit` webhook items that were processed (done or ignored) before `before`, any shop
+ * (one sweep for the whole app; failed items stay for investigation). Rows other sweeps hold are skipped, so
+ * several instances may sweep at once. Old rows sit first in the table, so the scan stops early while there
+ * is work; when nothing is due it reads the table once (the sweep runs hourly).
+ */
+export async function deleteProcessedInboundEvents(before: Date, limit: number): Promise<number> {
+  return database().raw.execute(
+    `DELETE FROM "InboundEvent" WHERE id IN (
+       SELECT id FROM "InboundEvent"
+       WHERE status IN ('done', 'ignored') AND "processedAt" < ($1::timestamptz AT TIME ZONE 'UTC')
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED
+     )`,
+    [before.toISOString(), limit],
+    { prepare: true },
+  );
+}

@@ -1,0 +1,34 @@
+import { deleteProcessedInboundEvents } from "~/adapters/db/inbound-events.server";
+import { env } from "~/env.server";
+import { logger } from "~/logger.server";
+import { registerWorker } from "./background.server";
+import { createPollingWorker } from "./worker.server";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Rows deleted per statement: short transactions, no long lock on the intake's table. */
+const SWEEP_BATCH = 1_000;
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * One sweep step: deletes a batch of webhook items processed more than HALA_INBOUND_RETENTION_DAYS ago (their
+ * raw payloads hold shoppers' messages, and the table would otherwise grow for ever). The conversation itself
+ * (Message rows) is kept: that is the merchant's inbox. Returns how many rows went.
+ */
+export async function sweepInboundEvents(now = new Date(), limit = SWEEP_BATCH): Promise<number> {
+  const before = new Date(now.getTime() - env().HALA_INBOUND_RETENTION_DAYS * DAY_MS);
+  const deleted = await deleteProcessedInboundEvents(before, limit);
+  if (deleted > 0) logger.info({ deleted, before }, "retention: processed webhook items deleted");
+  return deleted;
+}
+
+/** Sweeps batch after batch until nothing is due, then hourly. */
+export const retentionWorker = () =>
+  createPollingWorker({
+    name: "retention",
+    channel: "retention",
+    pollMs: SWEEP_EVERY_MS,
+    runOnce: () => sweepInboundEvents(),
+    errorBackoffMs: 60_000,
+  });
+
+registerWorker(retentionWorker);

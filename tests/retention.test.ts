@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { storeInboundEvents, type NewInboundEvent } from "~/adapters/db/inbound-events.server";
+import { db } from "~/db.server";
+import { env, envSchema } from "~/env.server";
+import { sweepInboundEvents } from "~/services/retention.server";
+import { setupTestDatabase } from "./helpers/db";
+
+setupTestDatabase();
+
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = new Date("2026-12-05T12:00:00Z");
+
+const item = (key: string, shop = "keep.myshopify.com"): NewInboundEvent => ({
+  shop,
+  phoneNumberId: "PN-RET",
+  kind: "message",
+  dedupeKey: `msg:${key}`,
+  waId: "966500000077",
+  payload: { text: `secret words of ${key}` },
+});
+
+async function stored(key: string, status: string, processedDaysAgo: number | null, shop?: string) {
+  await storeInboundEvents([item(key, shop)]);
+  await db().inboundEvent.updateMany({
+    where: { dedupeKey: `msg:${key}` },
+    data: {
+      status,
+      processedAt: processedDaysAgo === null ? null : new Date(NOW.getTime() - processedDaysAgo * DAY),
+    },
+  });
+}
+
+const keys = async () =>
+  (await db().inboundEvent.findMany({ orderBy: { seq: "asc" } })).map((r) => r.dedupeKey.replace("msg:", ""));
+
+describe("retention of processed webhook items", () => {
+  it("keeps them longer than Meta re-delivers (7 days): 14 days by default, never fewer than 8", () => {
+    expect(env().HALA_INBOUND_RETENTION_DAYS).toBe(14);
+    expect(envSchema.shape.HALA_INBOUND_RETENTION_DAYS.safeParse("30").data).toBe(30);
+    expect(envSchema.shape.HALA_INBOUND_RETENTION_DAYS.safeParse("7").success).toBe(false);
+  });
+
+  it("deletes only done and ignored items processed before the retention period, in any shop", async () => {
+    await stored("old-done", "done", 15);
+    await stored("old-ignored", "ignored", 20, "other.myshopify.com");
+    await stored("old-failed", "failed", 30); // kept for investigation
+    await stored("recent-done", "done", 13);
+    await stored("pending", "pending", null);
+    await stored("old-pending-retry", "pending", 40); // a processedAt on a pending row: never deleted
+    expect(await sweepInboundEvents(NOW)).toBe(2);
+    expect(await keys()).toEqual(["old-failed", "recent-done", "pending", "old-pending-retry"]);
+    expect(await sweepInboundEvents(NOW)).toBe(0);
+  });
+
+  it("deletes in batches; the worker loops until nothing is due", async () => {
+    for (let i = 0; i < 5; i++) await stored(`batch-${i}`, "done", 30);
+    expect(await sweepInboundEvents(NOW, 2)).toBe(2);
+    expect(await sweepInboundEvents(NOW, 2)).toBe(2);
+    expect(await sweepInboundEvents(NOW, 2)).toBe(1);
+    expect(await sweepInboundEvents(NOW, 2)).toBe(0);
+  });
+});
