@@ -1,8 +1,25 @@
 import { describe, expect, it, vi } from "vitest";
-import { resetClaimStatistics } from "~/adapters/db/claim.server";
+import {
+  ANALYZE_MAX_INTERVAL_MS,
+  ANALYZE_MIN_INTERVAL_MS,
+  analyzeDecision,
+  resetClaimStatistics,
+  type AnalyzeSchedule,
+} from "~/adapters/db/claim.server";
 import { claimInboundEvents } from "~/adapters/db/inbound-events.server";
-import { ensureContactAndConversation, saveConversationState } from "~/adapters/db/conversations.server";
-import { commitInboundTurn, markOutboundSent, queueOutboundMessages } from "~/adapters/db/messages.server";
+import {
+  ensureContactAndConversation,
+  ensureContactsAndConversations,
+  saveConversationState,
+} from "~/adapters/db/conversations.server";
+import {
+  commitInboundTurn,
+  commitInboundTurns,
+  markOutboundSent,
+  markOutboundSentRows,
+  queueOutboundMessages,
+  type InboundTurnWrite,
+} from "~/adapters/db/messages.server";
 import { ensureShop } from "~/adapters/db/shops.server";
 import { database, db, setDatabase, type RawDb } from "~/db.server";
 import { setupTestDatabase } from "./helpers/db";
@@ -187,6 +204,115 @@ describe("commitInboundTurn (the worker's turn as one statement)", () => {
   });
 });
 
+describe("commitInboundTurns (several lanes' turns in one statement)", () => {
+  async function pending(shop: string, waId: string, wamid: string) {
+    const [event] = await database().raw.query<{ id: string }>(
+      `INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
+       VALUES (gen_random_uuid()::text, $1, '1', 'message', $2, $3, '{}'::jsonb) RETURNING id`,
+      [shop, wamid, waId],
+    );
+    return event.id;
+  }
+
+  function turnFor(
+    conversation: { id: string; contactId: string },
+    eventId: string,
+    wamid: string,
+    texts: string[],
+    extra: Partial<InboundTurnWrite> = {},
+  ): InboundTurnWrite {
+    return {
+      eventId,
+      conversationId: conversation.id,
+      contactId: conversation.contactId,
+      inbound: {
+        wamid,
+        type: "text",
+        body: { text: wamid },
+        text: wamid,
+        createdAt: new Date("2026-03-01T10:00:00Z"),
+      },
+      replies: texts.map((text, i) => ({
+        accountId: null,
+        toWaId: "9665",
+        author: "bot",
+        type: "text",
+        body: { kind: "text", body: text },
+        text,
+        idempotencyKey: `${eventId}:${i}`,
+      })),
+      ...extra,
+    };
+  }
+
+  it("each turn gets its own counts and rows, shops kept apart; a second turn of one conversation waits its turn", async () => {
+    const a1 = await conversationIn(A, "966500000001");
+    const a2 = await conversationIn(A, "966500000002");
+    const b1 = await conversationIn(B, "966500000001");
+    const e1 = await pending(A, "966500000001", "wamid.M1");
+    const e2 = await pending(A, "966500000002", "wamid.M2");
+    const e3 = await pending(B, "966500000001", "wamid.M3");
+    const e4 = await pending(A, "966500000001", "wamid.M4");
+    const results = await commitInboundTurns([
+      {
+        shop: A,
+        turn: turnFor(a1, e1, "wamid.M1", ["a", "b"], { state: { state: { node: "one" }, stateVersion: 2 } }),
+      },
+      { shop: A, turn: turnFor(a2, e2, "wamid.M2", []) },
+      { shop: B, turn: turnFor(b1, e3, "wamid.M3", ["c"], { language: "ar" }) },
+      // The same conversation again: written after the first (a statement changes a row once).
+      {
+        shop: A,
+        turn: turnFor(a1, e4, "wamid.M4", ["d"], { state: { state: { node: "two" }, stateVersion: 2 } }),
+      },
+      // Another shop's conversation id under shop A: nothing of B's changes, nothing is stored for it.
+      { shop: A, turn: turnFor(b1, "no-such-event", "wamid.M5", ["x"]) },
+    ]);
+    expect(results).toEqual([
+      { inboundStored: true, queued: 2, eventDone: true },
+      { inboundStored: true, queued: 0, eventDone: true },
+      { inboundStored: true, queued: 1, eventDone: true },
+      { inboundStored: true, queued: 1, eventDone: true },
+      // The shopper's message row carries shop A (scoped), but B's conversation is not updated.
+      { inboundStored: true, queued: 1, eventDone: false },
+    ]);
+    const a1Row = await db().conversation.findUniqueOrThrow({ where: { id: a1.id } });
+    expect(a1Row.state).toEqual({ node: "two" });
+    expect(a1Row.unreadCount).toBe(2);
+    const b1Row = await db().conversation.findUniqueOrThrow({ where: { id: b1.id } });
+    expect(b1Row.unreadCount).toBe(1);
+    expect((await db().contact.findUniqueOrThrow({ where: { id: b1.contactId } })).language).toBe("ar");
+    const out = await db().message.findMany({
+      where: { direction: "out", conversationId: a1.id, shop: A },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(out.map((m) => m.text)).toEqual(["a", "b", "d"]);
+    expect(await db().inboundEvent.count({ where: { status: "done" } })).toBe(4);
+
+    // Replayed together: nothing is stored twice.
+    const replay = await commitInboundTurns([
+      { shop: A, turn: turnFor(a1, e1, "wamid.M1", ["a", "b"]) },
+      { shop: B, turn: turnFor(b1, e3, "wamid.M3", ["c"]) },
+    ]);
+    expect(replay.map((r) => [r.inboundStored, r.queued])).toEqual([
+      [false, 0],
+      [false, 0],
+    ]);
+  });
+
+  it("concurrent callers share statements and each resolves with its own turn committed", async () => {
+    const conversations = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => conversationIn(A, `9665100000${String(i).padStart(2, "0")}`)),
+    );
+    const events = await Promise.all(conversations.map((c, i) => pending(A, c.contactId, `wamid.C${i}`)));
+    const results = await Promise.all(
+      conversations.map((c, i) => commitInboundTurn(A, turnFor(c, events[i], `wamid.C${i}`, [`r${i}`]))),
+    );
+    expect(results.every((r) => r.inboundStored && r.queued === 1 && r.eventDone)).toBe(true);
+    expect(await db().message.count({ where: { shop: A, direction: "out" } })).toBe(12);
+  });
+});
+
 describe("ensureContactAndConversation (two upserts, one statement)", () => {
   it("creates once, then returns the same rows as Prisma reads them; a given name and account are kept", async () => {
     await ensureShop(A);
@@ -268,6 +394,134 @@ describe("markOutboundSent (one UPDATE)", () => {
     expect(sent).toMatchObject({ status: "sent", wamid: "wamid.SENT", lockedUntil: null, errorCode: null });
     expect(sent.errorTitle).toBeNull();
     expect(sent.sentAt?.toISOString()).toBe(at.toISOString());
+  });
+});
+
+describe("ensureContactsAndConversations (several shoppers, one statement)", () => {
+  it("one result per call in order, with the shop's row; the same shopper twice is upserted twice, in order", async () => {
+    await ensureShop(A, { name: "Store A" });
+    const results = await ensureContactsAndConversations([
+      { shop: A, waId: "966500000001", name: "One", initialState: { node: "start" } },
+      { shop: "no-row.myshopify.com", waId: "966500000001", initialState: { node: "start" } },
+      { shop: A, waId: "966500000002", accountId: "acc-2", initialState: { node: "start" } },
+      { shop: A, waId: "966500000001", name: "One again", initialState: { node: "ignored" } },
+    ]);
+    expect(
+      results.map((r) => [r.contact.shop, r.contact.waId, r.contact.name, r.shop?.name ?? null]),
+    ).toEqual([
+      [A, "966500000001", "One", "Store A"],
+      ["no-row.myshopify.com", "966500000001", null, null],
+      [A, "966500000002", null, "Store A"],
+      [A, "966500000001", "One again", "Store A"],
+    ]);
+    expect(results[3].contact.id).toBe(results[0].contact.id);
+    expect(results[3].conversation.id).toBe(results[0].conversation.id);
+    expect(results[3].conversation.state).toEqual({ node: "start" });
+    expect(results[2].conversation.accountId).toBe("acc-2");
+    expect(results[0].shop?.createdAt).toBeInstanceOf(Date);
+    expect(results[0].conversation.lastMessageAt).toBeInstanceOf(Date);
+    expect(await db().contact.count()).toBe(3);
+    expect(await db().conversation.count()).toBe(3);
+
+    // A known shopper under the same name (or none) is read, not rewritten: no new row version.
+    const version = async (table: string, id: string) =>
+      (
+        await database().raw.query<{ v: string }>(`SELECT xmin::text AS v FROM "${table}" WHERE id = $1`, [
+          id,
+        ])
+      )[0].v;
+    const before = [
+      await version("Contact", results[0].contact.id),
+      await version("Conversation", results[0].conversation.id),
+    ];
+    const [same, unnamed] = await ensureContactsAndConversations([
+      { shop: A, waId: "966500000001", name: "One again", initialState: {} },
+      { shop: A, waId: "966500000002", initialState: {} },
+    ]);
+    expect(same.contact.name).toBe("One again");
+    expect(unnamed.conversation.accountId).toBe("acc-2");
+    expect([
+      await version("Contact", results[0].contact.id),
+      await version("Conversation", results[0].conversation.id),
+    ]).toEqual(before);
+
+    // Concurrent callers (grouped) each get their own shopper.
+    const many = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        ensureContactAndConversation(B, { waId: `96652000000${i}`, initialState: {} }),
+      ),
+    );
+    expect(many.map((r) => r.contact.waId)).toEqual(Array.from({ length: 10 }, (_, i) => `96652000000${i}`));
+    expect(new Set(many.map((r) => r.conversation.id)).size).toBe(10);
+  });
+});
+
+describe("markOutboundSentRows (several sends, one UPDATE)", () => {
+  it("marks each row with its own wamid and time, never steps back from delivered, and only in its shop", async () => {
+    const conversation = await conversationIn(A);
+    await queueOutboundMessages(
+      A,
+      ["p", "q", "r"].map((text, i) => ({
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        accountId: null,
+        toWaId: "966500000001",
+        author: "bot" as const,
+        type: "text",
+        body: { kind: "text", body: text },
+        text,
+        idempotencyKey: `many:${i}`,
+      })),
+    );
+    const rows = await db().message.findMany({
+      where: { shop: A, direction: "out" },
+      orderBy: { createdAt: "asc" },
+    });
+    await db().message.updateMany({ where: { id: rows[2].id }, data: { status: "delivered" } });
+    const at = (s: number) => new Date(`2026-03-01T10:00:0${s}.000Z`);
+    await markOutboundSentRows([
+      { shop: A, id: rows[0].id, wamid: "wamid.P", at: at(1) },
+      { shop: B, id: rows[1].id, wamid: "wamid.WRONG", at: at(2) },
+      { shop: A, id: rows[2].id, wamid: "wamid.R", at: at(3) },
+    ]);
+    const after = await db().message.findMany({
+      where: { shop: A, direction: "out" },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(after.map((m) => [m.status, m.wamid, m.sentAt?.toISOString() ?? null])).toEqual([
+      ["sent", "wamid.P", at(1).toISOString()],
+      ["queued", null, null],
+      ["delivered", "wamid.R", at(3).toISOString()],
+    ]);
+    // Concurrent marks (grouped) each land.
+    await Promise.all([
+      markOutboundSent(A, rows[1].id, "wamid.Q", at(4)),
+      markOutboundSent(A, rows[0].id, "wamid.P", at(1)),
+    ]);
+    expect((await db().message.findUniqueOrThrow({ where: { id: rows[1].id } })).wamid).toBe("wamid.Q");
+  });
+});
+
+describe("analyzeDecision (how often slow claims re-analyze)", () => {
+  it("at most once an interval; slow again right after → the interval doubles to five minutes; after a quiet spell it starts over", () => {
+    let schedule: AnalyzeSchedule = { lastAt: 0, intervalMs: ANALYZE_MIN_INTERVAL_MS };
+    const analyzedAt: number[] = [];
+    // Claims slow every second for an hour (a busy machine, not stale statistics).
+    for (let t = 1_000; t <= 3_600_000; t += 1_000) {
+      const d = analyzeDecision(schedule, t);
+      schedule = d.schedule;
+      if (d.analyze) analyzedAt.push(t);
+    }
+    expect(analyzedAt.slice(0, 6)).toEqual([1_000, 11_000, 31_000, 71_000, 151_000, 311_000]);
+    expect(schedule.intervalMs).toBe(ANALYZE_MAX_INTERVAL_MS);
+    expect(analyzedAt.length).toBeLessThan(20);
+    // An hour without slow claims, then one: analyzed at once, and back to the short interval.
+    const later = analyzeDecision(schedule, 7_200_000);
+    expect(later).toEqual({
+      analyze: true,
+      schedule: { lastAt: 7_200_000, intervalMs: ANALYZE_MIN_INTERVAL_MS },
+    });
+    expect(analyzeDecision(later.schedule, 7_205_000).analyze).toBe(false);
   });
 });
 

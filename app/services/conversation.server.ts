@@ -204,14 +204,16 @@ export async function processInboundMessage(
   const item = row.payload as unknown as WebhookMessageItem;
   const now = deps.now?.() ?? new Date();
   const logger = log({ shop, eventId: row.id });
-  const shopRow = (await getShop(shop)) ?? (await ensureShop(shop));
   const [account] = await findAccountsByPhoneNumberIds([row.phoneNumberId]);
-  const { contact, conversation } = await ensureContactAndConversation(shop, {
+  // The shop's row comes with the contact (one statement); a shop without one yet gets it now.
+  const ensured = await ensureContactAndConversation(shop, {
     waId: item.waId,
     name: item.contactName,
     accountId: account?.id,
     initialState: initialState({ language: null }) as unknown as Prisma.InputJsonValue,
   });
+  const { contact, conversation } = ensured;
+  const shopRow = ensured.shop ?? (await ensureShop(shop));
   const event = toInboundEvent(item.raw);
   const receivedAt = new Date(item.timestamp);
 

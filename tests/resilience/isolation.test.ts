@@ -278,6 +278,34 @@ const both = async (fn: unknown, make: (s: Seeded) => unknown[], ctx: Ctx) => [
 ];
 const swallow = async (p: Promise<unknown>) => p.catch((error: Error) => `threw: ${error.name}`);
 
+/** Shop A's turn written with a seeded shop's conversation, contact and event ids. */
+const turnOf = (s: Seeded) => ({
+  eventId: s.eventId,
+  conversationId: s.conversationId,
+  contactId: s.contactId,
+  inbound: {
+    wamid: `wamid.TURN.${s.shop}.${Math.random()}`,
+    type: "text",
+    body: { text: "x" },
+    text: "x",
+    createdAt: new Date(),
+  },
+  state: { state: { hacked: true }, stateVersion: 1, status: "human", needsAttention: true },
+  feedback: null,
+  language: "ar",
+  replies: [
+    {
+      accountId: s.store.accountId,
+      toWaId: SAME_WA,
+      author: "bot",
+      type: "text",
+      body: { kind: "text", body: "x" },
+      text: "x",
+      idempotencyKey: `turn:${s.shop}:${Math.random()}`,
+    },
+  ],
+});
+
 /** How every exported model function is checked. A new export must be added here. */
 const ISOLATION: Record<string, Check> = {
   // accounts.server
@@ -408,6 +436,11 @@ const ISOLATION: Record<string, Check> = {
     why: "builds the claim statement's text; no query",
     run: async () => null,
   },
+  "claim:analyzeDecision": {
+    kind: "pure",
+    why: "when a slow claim re-analyzes its table: numbers in, numbers out; no query",
+    run: async () => null,
+  },
   "claim:resetClaimStatistics": {
     kind: "global",
     why: "a test hook: forgets when this process last re-analyzed the work tables; no shop data",
@@ -433,6 +466,10 @@ const ISOLATION: Record<string, Check> = {
   "conversations:ensureContactAndConversation": {
     kind: "write",
     run: (fn) => call(fn, A, { waId: SAME_WA, name: "New name", initialState: {} }),
+  },
+  "conversations:ensureContactsAndConversations": {
+    kind: "write",
+    run: (fn) => call(fn, [{ shop: A, waId: SAME_WA, name: "Newer name", initialState: {} }]),
   },
   "conversations:getConversation": {
     kind: "read",
@@ -680,40 +717,12 @@ const ISOLATION: Record<string, Check> = {
   "messages:commitInboundTurn": {
     kind: "write",
     // Shop A's turn written with shop B's conversation, contact and event ids: none of B's rows changes.
-    run: (fn, ctx) =>
-      both(
-        fn,
-        (s) => [
-          A,
-          {
-            eventId: s.eventId,
-            conversationId: s.conversationId,
-            contactId: s.contactId,
-            inbound: {
-              wamid: `wamid.TURN.${s.shop}.${Math.random()}`,
-              type: "text",
-              body: { text: "x" },
-              text: "x",
-              createdAt: new Date(),
-            },
-            state: { state: { hacked: true }, stateVersion: 1, status: "human", needsAttention: true },
-            feedback: null,
-            language: "ar",
-            replies: [
-              {
-                accountId: s.store.accountId,
-                toWaId: SAME_WA,
-                author: "bot",
-                type: "text",
-                body: { kind: "text", body: "x" },
-                text: "x",
-                idempotencyKey: `turn:${s.shop}:${Math.random()}`,
-              },
-            ],
-          },
-        ],
-        ctx,
-      ),
+    run: (fn, ctx) => both(fn, (s) => [A, turnOf(s)], ctx),
+  },
+  "messages:commitInboundTurns": {
+    kind: "write",
+    // Several turns in one statement, each scoped by its own shop: A's turns with B's ids change none of B's rows.
+    run: (fn, ctx) => both(fn, (s) => [[{ shop: A, turn: turnOf(s) }]], ctx),
   },
   "messages:claimOutboundMessages": {
     kind: "global",
@@ -726,6 +735,15 @@ const ISOLATION: Record<string, Check> = {
   "messages:markOutboundSent": {
     kind: "write",
     run: (fn, ctx) => both(fn, (s) => [A, s.outMessageId, `wamid.MARK.${Math.random()}`, new Date()], ctx),
+  },
+  "messages:markOutboundSentRows": {
+    kind: "write",
+    run: (fn, ctx) =>
+      both(
+        fn,
+        (s) => [[{ shop: A, id: s.outMessageId, wamid: `wamid.MARKS.${Math.random()}`, at: new Date() }]],
+        ctx,
+      ),
   },
   "messages:rescheduleOutbound": {
     kind: "write",
@@ -822,6 +840,11 @@ const ISOLATION: Record<string, Check> = {
   // shops.server
   "shops:ensureShop": { kind: "write", run: (fn) => call(fn, A, { name: "A again" }) },
   "shops:getShop": { kind: "read", run: (fn) => call(fn, A) },
+  "shops:shopFromJson": {
+    kind: "pure",
+    why: "turns a row read as JSON back into a Shop; no query",
+    run: async () => null,
+  },
   "shops:updateShop": { kind: "write", run: (fn) => call(fn, A, { name: "A renamed" }) },
   "shops:incrementNeedsAttention": { kind: "write", run: (fn) => call(fn, A) },
   "shops:markShopUninstalled": { kind: "write", run: (fn) => call(fn, A, new Date()) },

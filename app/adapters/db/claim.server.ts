@@ -5,9 +5,37 @@ type WorkTable = '"InboundEvent"' | '"Message"' | '"ScheduledJob"';
 
 /** A claim slower than this means the planner is probably working from statistics older than the backlog. */
 const SLOW_CLAIM_MS = 25;
-/** At most one re-analyze per table per instance in this window (a slow claim is fixed by the next analyze). */
-const ANALYZE_EVERY_MS = 10_000;
-const lastAnalyze = new Map<WorkTable, number>();
+
+export interface AnalyzeSchedule {
+  /** When this instance last re-analyzed the table (0: never). */
+  lastAt: number;
+  /** The least time between two re-analyzes. */
+  intervalMs: number;
+}
+
+export const ANALYZE_MIN_INTERVAL_MS = 10_000;
+export const ANALYZE_MAX_INTERVAL_MS = 300_000;
+
+/**
+ * Whether a slow claim at `now` re-analyzes the table, and the schedule after it (pure). At most one
+ * re-analyze per table per instance per interval. A claim still slow soon after a re-analyze (within two
+ * intervals) says the statistics were not the cause — a busy machine makes claims slow too, and an ANALYZE
+ * costs PostgreSQL hundreds of ms of CPU — so the interval doubles, up to five minutes; slow claims after a
+ * quiet spell start again from ten seconds.
+ */
+export function analyzeDecision(
+  schedule: AnalyzeSchedule,
+  now: number,
+): { analyze: boolean; schedule: AnalyzeSchedule } {
+  if (schedule.lastAt && now - schedule.lastAt < schedule.intervalMs) return { analyze: false, schedule };
+  const soonAgain = schedule.lastAt > 0 && now - schedule.lastAt < 2 * schedule.intervalMs;
+  const intervalMs = soonAgain
+    ? Math.min(schedule.intervalMs * 2, ANALYZE_MAX_INTERVAL_MS)
+    : ANALYZE_MIN_INTERVAL_MS;
+  return { analyze: true, schedule: { lastAt: now, intervalMs } };
+}
+
+const schedules = new Map<WorkTable, AnalyzeSchedule>();
 
 /**
  * A work table's backlog can grow by thousands of rows a second, faster than autovacuum re-analyzes it (it looks
@@ -15,13 +43,16 @@ const lastAnalyze = new Map<WorkTable, number>();
  * for their per-row probe, but with "nothing is pending" estimates the planner still sorts every pending row
  * instead of walking the ordered index to the LIMIT (measured: 25-45 ms a claim at a 5-7k backlog, against
  * ~1 ms). A slow claim therefore refreshes the table's statistics, in the background (tens of ms on PostgreSQL;
- * cached plans are re-planned afterwards), so the next claims are fast again.
+ * cached plans are re-planned afterwards), so the next claims are fast again — as often as analyzeDecision allows.
  */
 function refreshStatisticsIfSlow(table: WorkTable, elapsedMs: number): void {
   if (elapsedMs < SLOW_CLAIM_MS) return;
-  const now = Date.now();
-  if (now - (lastAnalyze.get(table) ?? 0) < ANALYZE_EVERY_MS) return;
-  lastAnalyze.set(table, now);
+  const decision = analyzeDecision(
+    schedules.get(table) ?? { lastAt: 0, intervalMs: ANALYZE_MIN_INTERVAL_MS },
+    Date.now(),
+  );
+  schedules.set(table, decision.schedule);
+  if (!decision.analyze) return;
   logger.info({ table, claimMs: Math.round(elapsedMs) }, "slow claim: refreshing planner statistics");
   database()
     .raw.exec(`ANALYZE ${table}`)
@@ -30,7 +61,7 @@ function refreshStatisticsIfSlow(table: WorkTable, elapsedMs: number): void {
 
 /** Test hook: forget when the tables were last analyzed. */
 export function resetClaimStatistics(): void {
-  lastAnalyze.clear();
+  schedules.clear();
 }
 
 /**

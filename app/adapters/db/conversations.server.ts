@@ -1,66 +1,162 @@
-import type { Contact, Conversation, Prisma } from "@prisma/client";
+import type { Contact, Conversation, Prisma, Shop } from "@prisma/client";
 import { database, db } from "~/db.server";
+import { isDatabaseUnavailable } from "./errors";
+import { groupCommit } from "./group-commit";
 import { withDates, type JsonRow } from "./json-row";
+import { shopFromJson } from "./shops.server";
 
 type Tx = Prisma.TransactionClient;
 
+export interface EnsureContactInput {
+  waId: string;
+  name?: string | null;
+  accountId?: string | null;
+  initialState: Prisma.InputJsonValue;
+}
+
+export interface EnsuredContact {
+  contact: Contact;
+  conversation: Conversation;
+  /** The shop's row, read in the same statement (null when the shop has none yet). */
+  shop: Shop | null;
+}
+
 /**
  * The contact and its conversation, created on first contact — ONE plain SQL statement (two upserts in
- * data-modifying CTEs; docs/decisions/010-hot-path-sql.md): the inbox worker runs it for every message. A
- * given name replaces the stored one, a given account becomes the conversation's; both rows are scoped by
- * `shop` (the unique keys start with it).
+ * data-modifying CTEs; docs/decisions/010-hot-path-sql.md), which also reads the shop's row: the inbox worker
+ * runs it for every message. A given name replaces the stored one, a given account becomes the
+ * conversation's; both rows are scoped by `shop` (the unique keys start with it). Concurrent callers share
+ * statements (group commit, ./group-commit.ts); each resolves once its own rows are committed.
  */
 export async function ensureContactAndConversation(
   shop: string,
-  input: {
-    waId: string;
-    name?: string | null;
-    accountId?: string | null;
-    initialState: Prisma.InputJsonValue;
-  },
-): Promise<{ contact: Contact; conversation: Conversation }> {
-  const [row] = await database().raw.query<{ contact: JsonRow; conversation: JsonRow }>(
-    ENSURE_SQL,
-    [
-      shop,
-      input.waId,
-      input.name || null,
-      input.accountId || null,
-      JSON.stringify(input.initialState),
-      new Date().toISOString(),
-    ],
-    { prepare: true },
-  );
-  return {
-    contact: withDates(row.contact, ["lastInboundAt", "createdAt", "updatedAt"]) as unknown as Contact,
-    conversation: withDates(row.conversation, [
-      "lastInboundAt",
-      "lastMessageAt",
-      "createdAt",
-      "updatedAt",
-    ]) as unknown as Conversation,
-  };
+  input: EnsureContactInput,
+): Promise<EnsuredContact> {
+  return ensureGrouped({ shop, ...input });
 }
 
+/** Ensure statements in flight at once from one instance. */
+const ENSURE_STATEMENTS = 2;
+
+const ensureGrouped = groupCommit<EnsureContactInput & { shop: string }, EnsuredContact>({
+  concurrency: ENSURE_STATEMENTS,
+  maxBatch: 64,
+  size: () => 1,
+  run: (calls) => ensureContactsAndConversations(calls),
+  retryAlone: (error) => !isDatabaseUnavailable(error),
+});
+
+/**
+ * Several contacts at once; one result per call, in order. Two calls for the same shopper go in separate
+ * statements, in the order given (one statement changes a row once).
+ */
+export async function ensureContactsAndConversations(
+  calls: (EnsureContactInput & { shop: string })[],
+): Promise<EnsuredContact[]> {
+  const results: EnsuredContact[] = new Array(calls.length);
+  let remaining = calls.map((call, i) => ({ call, i }));
+  let retries = 0;
+  while (remaining.length) {
+    const seen = new Set<string>();
+    const now: typeof remaining = [];
+    const later: typeof remaining = [];
+    for (const item of remaining) {
+      const key = `${item.call.shop}\n${item.call.waId}`;
+      if (seen.has(key)) later.push(item);
+      else {
+        seen.add(key);
+        now.push(item);
+      }
+    }
+    const rows = await database().raw.query<{
+      n: number | bigint;
+      contact: JsonRow;
+      conversation: JsonRow;
+      shop: JsonRow | null;
+    }>(
+      ENSURE_SQL,
+      [
+        now.map((item) => item.call.shop),
+        now.map((item) => item.call.waId),
+        now.map((item) => item.call.name || null),
+        now.map((item) => item.call.accountId || null),
+        now.map((item) => JSON.stringify(item.call.initialState)),
+        new Date().toISOString(),
+      ],
+      { prepare: true },
+    );
+    const answered = new Set<number>();
+    for (const row of rows) {
+      answered.add(Number(row.n) - 1);
+      const item = now[Number(row.n) - 1];
+      results[item.i] = {
+        contact: withDates(row.contact, ["lastInboundAt", "createdAt", "updatedAt"]) as unknown as Contact,
+        conversation: withDates(row.conversation, [
+          "lastInboundAt",
+          "lastMessageAt",
+          "createdAt",
+          "updatedAt",
+        ]) as unknown as Conversation,
+        shop: row.shop ? shopFromJson(row.shop) : null,
+      };
+    }
+    // Shoppers another transaction created meanwhile (see ENSURE_SQL) go again, with a new snapshot.
+    const missed = now.filter((_, j) => !answered.has(j));
+    if (missed.length && ++retries > 3) throw new Error("ensureContactsAndConversations: rows not found");
+    remaining = [...missed, ...later];
+  }
+  return results;
+}
+
+// Rows are upserted in key order, so that two statements carrying the same shoppers wait for each other in one
+// order and never deadlock. A row that would not change is not rewritten (most messages come from known
+// shoppers under an unchanged name): it is read from the statement's snapshot instead. A shopper created by
+// another transaction after that snapshot is neither returned by the upsert nor seen by the read; the caller
+// runs such calls again (a new statement, a new snapshot).
 const ENSURE_SQL = `WITH
-  contact AS (
+  input AS MATERIALIZED (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+      WITH ORDINALITY AS i(shop, "waId", name, "accountId", state, n)
+  ),
+  contact_upsert AS (
     INSERT INTO "Contact" (id, shop, "waId", name, "createdAt", "updatedAt")
-    VALUES (gen_random_uuid()::text, $1, $2, $3, ($6::timestamptz AT TIME ZONE 'UTC'), ($6::timestamptz AT TIME ZONE 'UTC'))
+    SELECT gen_random_uuid()::text, i.shop, i."waId", i.name, ($6::timestamptz AT TIME ZONE 'UTC'),
+           ($6::timestamptz AT TIME ZONE 'UTC')
+    FROM input i ORDER BY i.shop, i."waId"
     ON CONFLICT (shop, "waId") DO UPDATE
-      SET name = COALESCE(EXCLUDED.name, "Contact".name), "updatedAt" = EXCLUDED."updatedAt"
+      SET name = EXCLUDED.name, "updatedAt" = EXCLUDED."updatedAt"
+      WHERE EXCLUDED.name IS NOT NULL AND "Contact".name IS DISTINCT FROM EXCLUDED.name
+    RETURNING *
+  ),
+  contact AS (
+    SELECT * FROM contact_upsert
+    UNION ALL
+    SELECT c.* FROM "Contact" c JOIN input i ON c.shop = i.shop AND c."waId" = i."waId"
+    WHERE NOT EXISTS (SELECT 1 FROM contact_upsert u WHERE u.shop = c.shop AND u."waId" = c."waId")
+  ),
+  conversation_upsert AS (
+    INSERT INTO "Conversation" (id, shop, "contactId", "accountId", state, "lastMessageAt", "createdAt", "updatedAt")
+    SELECT gen_random_uuid()::text, c.shop, c.id, i."accountId", i.state::jsonb, ($6::timestamptz AT TIME ZONE 'UTC'),
+           ($6::timestamptz AT TIME ZONE 'UTC'), ($6::timestamptz AT TIME ZONE 'UTC')
+    FROM contact c JOIN input i ON i.shop = c.shop AND i."waId" = c."waId"
+    ORDER BY c.shop, c.id
+    ON CONFLICT (shop, "contactId") DO UPDATE
+      SET "accountId" = EXCLUDED."accountId", "updatedAt" = EXCLUDED."updatedAt"
+      WHERE EXCLUDED."accountId" IS NOT NULL AND "Conversation"."accountId" IS DISTINCT FROM EXCLUDED."accountId"
     RETURNING *
   ),
   conversation AS (
-    INSERT INTO "Conversation" (id, shop, "contactId", "accountId", state, "lastMessageAt", "createdAt", "updatedAt")
-    SELECT gen_random_uuid()::text, $1, contact.id, $4, $5::jsonb, ($6::timestamptz AT TIME ZONE 'UTC'),
-           ($6::timestamptz AT TIME ZONE 'UTC'), ($6::timestamptz AT TIME ZONE 'UTC')
-    FROM contact
-    ON CONFLICT (shop, "contactId") DO UPDATE
-      SET "accountId" = COALESCE(EXCLUDED."accountId", "Conversation"."accountId"),
-          "updatedAt" = EXCLUDED."updatedAt"
-    RETURNING *
+    SELECT * FROM conversation_upsert
+    UNION ALL
+    SELECT v.* FROM "Conversation" v JOIN contact c ON v.shop = c.shop AND v."contactId" = c.id
+    WHERE NOT EXISTS (SELECT 1 FROM conversation_upsert u WHERE u.shop = v.shop AND u."contactId" = v."contactId")
   )
-SELECT to_jsonb(contact.*) AS contact, to_jsonb(conversation.*) AS conversation FROM contact, conversation`;
+SELECT i.n::int AS n, to_jsonb(c.*) AS contact, to_jsonb(v.*) AS conversation,
+       CASE WHEN s.shop IS NULL THEN NULL ELSE to_jsonb(s.*) END AS shop
+FROM input i
+JOIN contact c ON c.shop = i.shop AND c."waId" = i."waId"
+JOIN conversation v ON v.shop = c.shop AND v."contactId" = c.id
+LEFT JOIN "Shop" s ON s.shop = i.shop`;
 
 export async function getConversation(shop: string, id: string) {
   return db().conversation.findFirst({ where: { shop, id } });

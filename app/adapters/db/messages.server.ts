@@ -1,7 +1,8 @@
 import type { Message, Prisma } from "@prisma/client";
 import { database, db } from "~/db.server";
 import { claimRows } from "./claim.server";
-import { isUniqueViolation } from "./errors";
+import { isDatabaseUnavailable, isUniqueViolation } from "./errors";
+import { groupCommit } from "./group-commit";
 
 type Tx = Prisma.TransactionClient;
 
@@ -106,17 +107,58 @@ export async function claimOutboundMessages(limit: number, leaseMs: number): Pro
  * A reply the Graph API accepted: its wamid and the sent status, as one plain UPDATE (the sender runs it
  * for every reply; docs/decisions/010-hot-path-sql.md). Scoped by shop.
  */
+export interface SentMark {
+  shop: string;
+  id: string;
+  wamid: string;
+  at: Date;
+}
+
+/**
+ * Records a send the Graph API accepted: the wamid, the sent time, the lease cleared. Concurrent senders share
+ * statements (group commit, ./group-commit.ts): under load one UPDATE marks every message whose Graph call
+ * returned while the previous marks were being written. Resolves once this message's row is committed.
+ */
 export async function markOutboundSent(shop: string, id: string, wamid: string, at: Date): Promise<void> {
+  await markSentGrouped({ shop, id, wamid, at });
+}
+
+/** Mark-sent statements in flight at once from one instance's senders. */
+const SENT_MARK_STATEMENTS = 2;
+
+const markSentGrouped = groupCommit<SentMark, void>({
+  concurrency: SENT_MARK_STATEMENTS,
+  maxBatch: 500,
+  size: () => 1,
+  run: async (marks) => {
+    await markOutboundSentRows(marks);
+    return marks.map(() => undefined);
+  },
+  retryAlone: (error) => !isDatabaseUnavailable(error),
+});
+
+/**
+ * One plain UPDATE for several sends (a claimed message is in one sender's hands, so two of these statements
+ * never hold the same row; the ids go in sorted all the same). A status webhook may have got here first (reconciled through biz_opaque_callback_data,
+ * see applyMessageStatus): never step back from delivered, read or failed. Each row is matched by shop and id.
+ */
+export async function markOutboundSentRows(marks: SentMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  const sorted = [...marks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await database().raw.execute(
-    // A status webhook may have got here first (reconciled through biz_opaque_callback_data, see
-    // applyMessageStatus): never step back from delivered, read or failed.
-    `UPDATE "Message"
-     SET status = CASE WHEN status IN ('delivered', 'read', 'failed') THEN status ELSE 'sent' END,
-         wamid = $3, "sentAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL,
-         "errorCode" = CASE WHEN status = 'failed' THEN "errorCode" END,
-         "errorTitle" = CASE WHEN status = 'failed' THEN "errorTitle" END
-     WHERE shop = $1 AND id = $2`,
-    [shop, id, wamid, at.toISOString()],
+    `UPDATE "Message" m
+     SET status = CASE WHEN m.status IN ('delivered', 'read', 'failed') THEN m.status ELSE 'sent' END,
+         wamid = v.wamid, "sentAt" = (v.at::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL,
+         "errorCode" = CASE WHEN m.status = 'failed' THEN m."errorCode" END,
+         "errorTitle" = CASE WHEN m.status = 'failed' THEN m."errorTitle" END
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(shop, id, wamid, at)
+     WHERE m.shop = v.shop AND m.id = v.id`,
+    [
+      sorted.map((m) => m.shop),
+      sorted.map((m) => m.id),
+      sorted.map((m) => m.wamid),
+      sorted.map((m) => m.at.toISOString()),
+    ],
     { prepare: true },
   );
 }
@@ -285,97 +327,184 @@ export interface InboundTurnWrite {
  * feedback), the queued replies (skipped when their idempotency key exists) and the event marked done. All
  * rows are scoped by `shop`. Given a Prisma transaction it joins it (for the rarer writes of a turn that
  * must commit together with it: a checkout, a feedback answer).
+ *
+ * Without one, concurrent turns share statements (group commit, ./group-commit.ts): under load one statement
+ * writes the turns of every lane that finished its engine work while the previous write was in flight. Each
+ * caller resolves only once its own turn is committed.
  */
-export async function commitInboundTurn(
-  shop: string,
-  turn: InboundTurnWrite,
-  tx?: Tx,
-): Promise<{ inboundStored: boolean; queued: number; eventDone: boolean }> {
-  const now = Date.now();
-  const r = turn.replies;
-  const params: unknown[] = [
-    shop, // $1
-    turn.conversationId, // $2
-    turn.contactId, // $3
-    turn.inbound.wamid, // $4
-    turn.inbound.type, // $5
-    JSON.stringify(turn.inbound.body), // $6
-    turn.inbound.text, // $7
-    turn.inbound.createdAt.toISOString(), // $8
-    new Date(now).toISOString(), // $9
-    turn.language ?? null, // $10
-    turn.state ? JSON.stringify(turn.state.state) : null, // $11
-    turn.state?.stateVersion ?? null, // $12
-    turn.state?.status ?? null, // $13
-    turn.state?.needsAttention ?? null, // $14
-    turn.feedback !== undefined, // $15
-    turn.feedback === undefined || turn.feedback === null ? null : JSON.stringify(turn.feedback), // $16
-    r.map((m) => m.accountId), // $17
-    r.map((m) => m.toWaId), // $18
-    r.map((m) => m.author), // $19
-    r.map((m) => m.type), // $20
-    r.map((m) => JSON.stringify(m.body)), // $21
-    r.map((m) => m.text), // $22
-    r.map((m) => m.idempotencyKey), // $23
-    turn.eventId, // $24
-  ];
-  const [row] = tx
-    ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURN_SQL, ...params)
-    : await database().raw.query<TurnCounts>(COMMIT_TURN_SQL, params, { prepare: true });
-  return { inboundStored: row.inbound > 0, queued: row.outbound, eventDone: row.done > 0 };
+export async function commitInboundTurn(shop: string, turn: InboundTurnWrite, tx?: Tx): Promise<TurnResult> {
+  if (tx) return (await commitInboundTurns([{ shop, turn }], tx))[0];
+  return commitTurnGrouped({ shop, turn });
 }
 
-type TurnCounts = { inbound: number; outbound: number; done: number };
+export interface TurnResult {
+  inboundStored: boolean;
+  queued: number;
+  eventDone: boolean;
+}
+
+/** Turn-commit statements in flight at once from one instance's inbox worker. */
+const TURN_STATEMENTS = 2;
+
+const commitTurnGrouped = groupCommit<{ shop: string; turn: InboundTurnWrite }, TurnResult>({
+  concurrency: TURN_STATEMENTS,
+  maxBatch: 64,
+  size: () => 1,
+  run: (calls) => commitInboundTurns(calls),
+  retryAlone: (error) => !isDatabaseUnavailable(error),
+});
+
+/**
+ * Writes several turns; one result per turn, in order. Turns of one conversation (or contact) go in separate
+ * statements, in the order given, since one statement changes a row once: normally there are none, as a claim
+ * hands out one event per contact at a time.
+ */
+export async function commitInboundTurns(
+  calls: { shop: string; turn: InboundTurnWrite }[],
+  tx?: Tx,
+): Promise<TurnResult[]> {
+  const results: TurnResult[] = new Array(calls.length);
+  let remaining = calls.map((call, i) => ({ call, i }));
+  while (remaining.length) {
+    const seen = new Set<string>();
+    const now: typeof remaining = [];
+    const later: typeof remaining = [];
+    for (const item of remaining) {
+      const keys = [
+        `v:${item.call.turn.conversationId}`,
+        `c:${item.call.turn.contactId}`,
+        `w:${item.call.turn.inbound.wamid}`,
+      ];
+      if (keys.some((k) => seen.has(k))) later.push(item);
+      else {
+        keys.forEach((k) => seen.add(k));
+        now.push(item);
+      }
+    }
+    const written = await commitTurnsStatement(
+      now.map((item) => item.call),
+      tx,
+    );
+    now.forEach((item, j) => (results[item.i] = written[j]));
+    remaining = later;
+  }
+  return results;
+}
+
+async function commitTurnsStatement(
+  calls: { shop: string; turn: InboundTurnWrite }[],
+  tx?: Tx,
+): Promise<TurnResult[]> {
+  const turns = calls.map((c) => c.turn);
+  const replies = turns.flatMap((turn, k) => turn.replies.map((reply, n) => ({ reply, k: k + 1, n: n + 1 })));
+  const params: unknown[] = [
+    new Date().toISOString(), // $1
+    calls.map((c) => c.shop), // $2
+    turns.map((t) => t.conversationId), // $3
+    turns.map((t) => t.contactId), // $4
+    turns.map((t) => t.inbound.wamid), // $5
+    turns.map((t) => t.inbound.type), // $6
+    turns.map((t) => JSON.stringify(t.inbound.body)), // $7
+    turns.map((t) => t.inbound.text), // $8
+    turns.map((t) => t.inbound.createdAt.toISOString()), // $9
+    turns.map((t) => t.language ?? null), // $10
+    turns.map((t) => (t.state ? JSON.stringify(t.state.state) : null)), // $11
+    turns.map((t) => t.state?.stateVersion ?? null), // $12
+    turns.map((t) => t.state?.status ?? null), // $13
+    turns.map((t) => t.state?.needsAttention ?? null), // $14
+    turns.map((t) => t.feedback !== undefined), // $15
+    turns.map((t) => (t.feedback === undefined || t.feedback === null ? null : JSON.stringify(t.feedback))), // $16
+    turns.map((t) => t.eventId), // $17
+    replies.map((r) => r.k), // $18
+    replies.map((r) => r.n), // $19
+    replies.map((r) => r.reply.accountId), // $20
+    replies.map((r) => r.reply.toWaId), // $21
+    replies.map((r) => r.reply.author), // $22
+    replies.map((r) => r.reply.type), // $23
+    replies.map((r) => JSON.stringify(r.reply.body)), // $24
+    replies.map((r) => r.reply.text), // $25
+    replies.map((r) => r.reply.idempotencyKey), // $26
+  ];
+  const rows = tx
+    ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURNS_SQL, ...params)
+    : await database().raw.query<TurnCounts>(COMMIT_TURNS_SQL, params, { prepare: true });
+  const byTurn = new Map(rows.map((row) => [Number(row.k), row]));
+  return turns.map((_, k) => {
+    const row = byTurn.get(k + 1);
+    return {
+      inboundStored: Number(row?.inbound ?? 0) > 0,
+      queued: Number(row?.outbound ?? 0),
+      eventDone: Number(row?.done ?? 0) > 0,
+    };
+  });
+}
+
+type TurnCounts = { k: number | bigint; inbound: number; outbound: number; done: number };
 
 // Timestamps travel as ISO strings and are stored as UTC (`timestamp(3)` columns without zone, as Prisma
 // writes them). Replies get distinct createdAt (now + 1 ms each) so one batch keeps its order.
-const COMMIT_TURN_SQL = `WITH
+const COMMIT_TURNS_SQL = `WITH
+  t AS MATERIALIZED (
+    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                         $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::boolean[],
+                         $15::boolean[], $16::text[], $17::text[])
+      WITH ORDINALITY AS t(shop, conv, contact, wamid, type, body, text, received, language, state, sv, status,
+                           attention, "setFeedback", feedback, event, k)
+  ),
   inbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, wamid, type, body, text, status, "createdAt")
-    VALUES (gen_random_uuid()::text, $1, $2, $3, 'in', 'shopper', $4, $5, $6::jsonb, $7, 'received',
-            ($8::timestamptz AT TIME ZONE 'UTC'))
+    SELECT gen_random_uuid()::text, t.shop, t.conv, t.contact, 'in', 'shopper', t.wamid, t.type, t.body::jsonb, t.text,
+           'received', (t.received::timestamptz AT TIME ZONE 'UTC')
+    FROM t ORDER BY t.k
     ON CONFLICT DO NOTHING
-    RETURNING 1
+    RETURNING wamid
   ),
   contact AS (
-    UPDATE "Contact"
-    SET "lastInboundAt" = ($8::timestamptz AT TIME ZONE 'UTC'), language = COALESCE($10::text, language),
-        "updatedAt" = ($9::timestamptz AT TIME ZONE 'UTC')
-    WHERE shop = $1 AND id = $3
-    RETURNING 1
+    UPDATE "Contact" c
+    SET "lastInboundAt" = (t.received::timestamptz AT TIME ZONE 'UTC'), language = COALESCE(t.language, c.language),
+        "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
+    FROM t
+    WHERE c.shop = t.shop AND c.id = t.contact
+    RETURNING c.id
   ),
   conversation AS (
-    UPDATE "Conversation"
-    SET "lastInboundAt" = ($8::timestamptz AT TIME ZONE 'UTC'),
-        "unreadCount" = "unreadCount" + 1,
-        state = COALESCE($11::jsonb, state),
-        "stateVersion" = COALESCE($12::int, "stateVersion"),
-        status = COALESCE($13::text, status),
-        "needsAttention" = COALESCE($14::boolean, "needsAttention"),
-        feedback = CASE WHEN $15::boolean THEN $16::jsonb ELSE feedback END,
-        "lastMessageAt" = CASE WHEN $11::jsonb IS NULL THEN ($8::timestamptz AT TIME ZONE 'UTC')
-                               ELSE ($9::timestamptz AT TIME ZONE 'UTC') END,
-        "updatedAt" = ($9::timestamptz AT TIME ZONE 'UTC')
-    WHERE shop = $1 AND id = $2
-    RETURNING 1
+    UPDATE "Conversation" c
+    SET "lastInboundAt" = (t.received::timestamptz AT TIME ZONE 'UTC'),
+        "unreadCount" = c."unreadCount" + 1,
+        state = COALESCE(t.state::jsonb, c.state),
+        "stateVersion" = COALESCE(t.sv, c."stateVersion"),
+        status = COALESCE(t.status, c.status),
+        "needsAttention" = COALESCE(t.attention, c."needsAttention"),
+        feedback = CASE WHEN t."setFeedback" THEN t.feedback::jsonb ELSE c.feedback END,
+        "lastMessageAt" = CASE WHEN t.state IS NULL THEN (t.received::timestamptz AT TIME ZONE 'UTC')
+                               ELSE ($1::timestamptz AT TIME ZONE 'UTC') END,
+        "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
+    FROM t
+    WHERE c.shop = t.shop AND c.id = t.conv
+    RETURNING c.id
   ),
   outbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", "accountId", "toWaId", direction, author, type,
                            body, text, status, "idempotencyKey", "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid()::text, $1, $2, $3, ac, tw, 'out', au, ty, bo::jsonb, tx, 'queued', ik,
-           ($9::timestamptz AT TIME ZONE 'UTC'),
-           ($9::timestamptz AT TIME ZONE 'UTC') + (n - 1) * interval '1 millisecond'
-    FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
-         WITH ORDINALITY AS r(ac, tw, au, ty, bo, tx, ik, n)
+    SELECT gen_random_uuid()::text, t.shop, t.conv, t.contact, r.ac, r.tw, 'out', r.au, r.ty, r.bo::jsonb, r.tx,
+           'queued', r.ik, ($1::timestamptz AT TIME ZONE 'UTC'),
+           ($1::timestamptz AT TIME ZONE 'UTC') + (r.n - 1) * interval '1 millisecond'
+    FROM unnest($18::int[], $19::int[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],
+                $26::text[]) AS r(k, n, ac, tw, au, ty, bo, tx, ik)
+    JOIN t ON t.k = r.k
+    ORDER BY r.k, r.n
     ON CONFLICT DO NOTHING
-    RETURNING 1
+    RETURNING "conversationId"
   ),
   done AS (
-    UPDATE "InboundEvent"
-    SET status = 'done', "processedAt" = ($9::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL
-    WHERE shop = $1 AND id = $24
-    RETURNING 1
+    UPDATE "InboundEvent" e
+    SET status = 'done', "processedAt" = ($1::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL
+    FROM t
+    WHERE e.shop = t.shop AND e.id = t.event
+    RETURNING e.id
   )
-SELECT (SELECT count(*) FROM inbound)::int AS inbound, (SELECT count(*) FROM outbound)::int AS outbound,
-       (SELECT count(*) FROM done)::int AS done,
-       (SELECT count(*) FROM contact)::int + (SELECT count(*) FROM conversation)::int AS touched`;
+SELECT t.k::int AS k,
+       (SELECT count(*) FROM inbound WHERE inbound.wamid = t.wamid)::int AS inbound,
+       (SELECT count(*) FROM outbound WHERE outbound."conversationId" = t.conv)::int AS outbound,
+       (SELECT count(*) FROM done WHERE done.id = t.event)::int AS done
+FROM t`;

@@ -25,7 +25,12 @@ export async function getShop(shop: string): Promise<Shop | null> {
     [shop],
     { prepare: true },
   );
-  return found ? (withDates(found.row, SHOP_DATES) as unknown as Shop) : null;
+  return found ? shopFromJson(found.row) : null;
+}
+
+/** A Shop row read as JSON (`to_jsonb(s.*)`). */
+export function shopFromJson(row: JsonRow): Shop {
+  return withDates(row, SHOP_DATES) as unknown as Shop;
 }
 
 const SHOP_DATES = ["installedAt", "uninstalledAt", "createdAt", "updatedAt"] as const;
