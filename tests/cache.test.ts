@@ -192,6 +192,29 @@ describe.each(clocked)("token bucket with a fake clock ($name)", ({ make }) => {
   );
 });
 
+describe.skipIf(!redisUrl)("Redis token bucket script", () => {
+  it("goes by its SHA (EVALSHA) and still works after Redis forgot its scripts (NOSCRIPT → loaded again)", async () => {
+    const redis = new Redis(redisUrl!);
+    const monitor = await redis.monitor();
+    const seen: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => seen.push(String(args[0]).toLowerCase()));
+    try {
+      await redis.script("FLUSH");
+      const bucket = `${prefix}sha:bucket`;
+      expect((await c.takeToken(bucket, 1 / 60, 2)).ok).toBe(true);
+      expect((await c.takeToken(bucket, 1 / 60, 2)).ok).toBe(true);
+      expect((await c.takeToken(bucket, 1 / 60, 2)).ok).toBe(false);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen.filter((command) => command === "evalsha").length).toBeGreaterThanOrEqual(3);
+      // The script text travelled at most once (after the flush), not with every call.
+      expect(seen.filter((command) => command === "eval").length).toBeLessThanOrEqual(1);
+    } finally {
+      monitor.disconnect();
+      redis.disconnect();
+    }
+  });
+});
+
 /**
  * The Redis cache's circuit breaker: with the connection gone, commands fail at once (callers degrade
  * without waiting for reconnects and timeouts), and the cache is used again as soon as it is back. Redis is

@@ -13,7 +13,7 @@ import { WhatsAppLimitError } from "~/adapters/whatsapp/limits";
 import { cache, MemoryCache } from "~/cache.server";
 import { db } from "~/db.server";
 import type { OutboundMessage } from "~/domain/types";
-import { log } from "~/logger.server";
+import { log, logger } from "~/logger.server";
 import { backoffMs } from "./backoff";
 import { registerWorker } from "./background.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate } from "./outbound.server";
@@ -77,6 +77,7 @@ async function untilLeaseEnds<T>(leaseEndsAt: number, write: () => Promise<T>): 
       return await write();
     } catch (error) {
       if (Date.now() + delay > leaseEndsAt - BOOKKEEPING_MARGIN_MS) throw error;
+      logger.warn({ err: error, retryInMs: delay }, "outbox bookkeeping failed: retrying");
       await new Promise((r) => setTimeout(r, delay));
     }
   }
@@ -221,12 +222,16 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
   return messages.length;
 }
 
+/** Send batches one instance runs at once (each claims its own messages; see createPollingWorker's lanes). */
+const OUTBOX_LANES = Number(process.env.HALA_OUTBOX_LANES ?? 1);
+
 export const outboxWorker = () =>
   createPollingWorker({
     name: "outbox",
     channel: OUTBOX_CHANNEL,
     pollMs: 500,
     runOnce: () => sendOutboxBatch(),
+    lanes: OUTBOX_LANES > 0 ? OUTBOX_LANES : 1,
   });
 
 registerWorker(outboxWorker);

@@ -34,41 +34,48 @@ export interface PollingWorkerOptions {
   runOnce: () => Promise<number>;
   /** Pause after an error (database down, …) before trying again. */
   errorBackoffMs?: number;
+  /**
+   * Loops running `runOnce` at once (default 1). Safe for a `runOnce` whose claim hands each row to one caller
+   * (FOR UPDATE SKIP LOCKED and a lease, as between instances): a lane waiting on its slowest item (a slow
+   * Graph API call) no longer holds up the next batch.
+   */
+  lanes?: number;
 }
 
 export function createPollingWorker(options: PollingWorkerOptions): Worker & { drain(): Promise<void> } {
   let running = false;
-  let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
+  let loops: Promise<void>[] = [];
+  const sleepers = new Set<() => void>();
   let unsubscribe: (() => Promise<void>) | undefined;
-  // A wake-up that arrives while a batch runs is remembered, so the loop does not then sleep through it.
-  let woken = false;
+  // A wake-up that arrives while a batch runs is remembered (per lane), so the lane does not then sleep
+  // through it.
+  const woken = new Set<number>();
   const onWake = () => {
-    woken = true;
-    wakeUp?.();
+    for (let lane = 0; lane < (options.lanes ?? 1); lane++) woken.add(lane);
+    for (const wakeUp of [...sleepers]) wakeUp();
   };
 
-  const sleep = (ms: number) =>
+  const sleep = (lane: number, ms: number) =>
     new Promise<void>((resolve) => {
-      if (woken) return resolve();
+      if (woken.has(lane)) return resolve();
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        wakeUp = undefined;
+        sleepers.delete(done);
         resolve();
       }
-      wakeUp = done;
+      sleepers.add(done);
     });
 
-  async function run() {
+  async function run(lane: number) {
     while (running) {
       try {
-        woken = false;
+        woken.delete(lane);
         const handled = await options.runOnce();
-        if (handled === 0) await sleep(options.pollMs);
+        if (handled === 0) await sleep(lane, options.pollMs);
       } catch (error) {
         logger.warn({ err: error, worker: options.name }, "worker batch failed");
-        await sleep(options.errorBackoffMs ?? 1_000);
+        await sleep(lane, options.errorBackoffMs ?? 1_000);
       }
     }
   }
@@ -83,13 +90,13 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
         .subscribe(`wake:${options.channel}`, onWake)
         .then((u) => (unsubscribe = u))
         .catch(() => undefined);
-      loop = run();
+      loops = Array.from({ length: Math.max(1, options.lanes ?? 1) }, (_, lane) => run(lane));
     },
     async stop() {
       running = false;
       local.off(options.channel, onWake);
-      wakeUp?.();
-      await loop;
+      for (const wakeUp of [...sleepers]) wakeUp();
+      await Promise.all(loops);
       await unsubscribe?.().catch(() => undefined);
     },
     /** Runs batches until one finds nothing (tests and the demo use it to settle). */

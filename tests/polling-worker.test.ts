@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { createPollingWorker, wake } from "~/services/worker.server";
+
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+
+describe("createPollingWorker", () => {
+  it("runs `lanes` batches at once, and stop() waits for the running ones", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let batches = 0;
+    const worker = createPollingWorker({
+      name: "test-lanes",
+      channel: "test-lanes",
+      pollMs: 10_000,
+      lanes: 3,
+      runOnce: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await tick(20);
+        inFlight--;
+        return ++batches <= 9 ? 1 : 0;
+      },
+    });
+    worker.start();
+    await tick(150);
+    expect(most).toBe(3);
+    await worker.stop();
+    expect(inFlight).toBe(0);
+  });
+
+  it("an idle lane sleeps pollMs, but a wake-up on its channel (also one that came during a batch) runs it at once", async () => {
+    const calls: number[] = [];
+    const started = Date.now();
+    let handOut = 0;
+    const worker = createPollingWorker({
+      name: "test-wake",
+      channel: "test-wake",
+      pollMs: 10_000,
+      lanes: 2,
+      runOnce: async () => {
+        calls.push(Date.now() - started);
+        await tick(10);
+        if (handOut > 0) {
+          handOut--;
+          return 1;
+        }
+        return 0;
+      },
+    });
+    worker.start();
+    await tick(50);
+    const idle = calls.length;
+    expect(idle).toBe(2); // each lane looked once, found nothing and sleeps
+    handOut = 1;
+    wake("test-wake");
+    await tick(80);
+    // Both lanes woke; one got the work and looked again right after it.
+    expect(calls.length).toBeGreaterThanOrEqual(idle + 3);
+    expect(calls.at(-1)!).toBeLessThan(5_000);
+    await worker.stop();
+  });
+});
