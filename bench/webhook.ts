@@ -195,7 +195,8 @@ async function maxSeq(): Promise<number> {
 
 // --- the app and the baseline -------------------------------------------------------------------
 
-const ENCRYPTION_KEY = `k1:${randomBytes(32).toString("base64")}`;
+// BENCH_ENCRYPTION_KEY: a fixed key, so that a database kept with BENCH_KEEP_DB=1 can be opened by a later run.
+const ENCRYPTION_KEY = process.env.BENCH_ENCRYPTION_KEY ?? `k1:${randomBytes(32).toString("base64")}`;
 
 function appEnv(port: number, graph: FakeGraph, workers: boolean): NodeJS.ProcessEnv {
   return {

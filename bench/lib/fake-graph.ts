@@ -28,6 +28,8 @@ export async function startFakeGraph(port = 0, keepBodies = 5): Promise<FakeGrap
   const firstBody = new Map<string, unknown>();
   const stats = { messages: 0, other: 0, badAuth: 0 };
   let counter = 0;
+  // Ids unique across runs too (a database kept with BENCH_KEEP_DB=1 already holds the last run's ids).
+  const run = Date.now().toString(36).toUpperCase();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -69,7 +71,7 @@ export async function startFakeGraph(port = 0, keepBodies = 5): Promise<FakeGrap
         JSON.stringify({
           messaging_product: "whatsapp",
           contacts: [{ input: to, wa_id: to }],
-          messages: [{ id: `wamid.BENCHFAKE${counter.toString().padStart(9, "0")}` }],
+          messages: [{ id: `wamid.BENCHFAKE${run}${counter.toString().padStart(9, "0")}` }],
         }),
       );
     });
