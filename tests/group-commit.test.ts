@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupCommit } from "~/adapters/db/group-commit";
+import { groupCommit, inDistinctRounds } from "~/adapters/db/group-commit";
 import {
   insertInboundEvents,
   storeInboundEvents,
@@ -22,6 +22,37 @@ function controlledRun() {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe("inDistinctRounds", () => {
+  it("writes calls sharing a key in successive rounds, in order; an unanswered call goes again; results in order", async () => {
+    const rounds: string[][] = [];
+    let missOnce = true;
+    const results = await inDistinctRounds(
+      ["a1", "b1", "a2", "c1", "a3", "b2"],
+      (call) => [call[0]],
+      async (round) => {
+        rounds.push(round);
+        return round.map((call) => {
+          if (call === "c1" && missOnce) {
+            missOnce = false;
+            return undefined;
+          }
+          return call.toUpperCase();
+        });
+      },
+    );
+    expect(rounds).toEqual([["a1", "b1", "c1"], ["c1", "a2", "b2"], ["a3"]]);
+    expect(results).toEqual(["A1", "B1", "A2", "C1", "A3", "B2"]);
+    await expect(
+      inDistinctRounds(
+        ["x"],
+        () => ["x"],
+        async () => [undefined],
+        2,
+      ),
+    ).rejects.toThrow("left unwritten");
+  });
+});
 
 describe("groupCommit", () => {
   it("runs a call at once and alone while a statement slot is free", async () => {

@@ -39,6 +39,19 @@ async function conversationIn(shop: string, waId = "966500000001") {
   return conversation;
 }
 
+/** Bot replies as a turn carries them (keys `<prefix>:<n>`). */
+function replyRows(texts: string[], keyPrefix: string, toWaId = "966500000001") {
+  return texts.map((text, i) => ({
+    accountId: null,
+    toWaId,
+    author: "bot" as const,
+    type: "text",
+    body: { kind: "text", body: text },
+    text,
+    idempotencyKey: `${keyPrefix}:${i}`,
+  }));
+}
+
 describe("saveConversationState (one plain UPDATE)", () => {
   it("writes state, version and the activity time; status and attention only when given", async () => {
     const before = await conversationIn(A);
@@ -116,15 +129,7 @@ describe("commitInboundTurn (the worker's turn as one statement)", () => {
       inbound: { wamid: "wamid.IN1", type: "text", body: { text: "hi" }, text: "hi", createdAt: receivedAt },
       state: { state: { node: "menu" }, stateVersion: 3, status: "human", needsAttention: true },
       language: "ar",
-      replies: ["one", "two", "three"].map((text, i) => ({
-        accountId: null,
-        toWaId: "966500000001",
-        author: "bot" as const,
-        type: "text",
-        body: { kind: "text", body: text },
-        text,
-        idempotencyKey: `${eventId}:${i}`,
-      })),
+      replies: replyRows(["one", "two", "three"], eventId),
     };
     expect(await commitInboundTurn(A, turn)).toEqual({ inboundStored: true, queued: 3, eventDone: true });
 
@@ -232,15 +237,7 @@ describe("commitInboundTurns (several lanes' turns in one statement)", () => {
         text: wamid,
         createdAt: new Date("2026-03-01T10:00:00Z"),
       },
-      replies: texts.map((text, i) => ({
-        accountId: null,
-        toWaId: "9665",
-        author: "bot",
-        type: "text",
-        body: { kind: "text", body: text },
-        text,
-        idempotencyKey: `${eventId}:${i}`,
-      })),
+      replies: replyRows(texts, eventId, "9665"),
       ...extra,
     };
   }
@@ -461,16 +458,10 @@ describe("markOutboundSentRows (several sends, one UPDATE)", () => {
     const conversation = await conversationIn(A);
     await queueOutboundMessages(
       A,
-      ["p", "q", "r"].map((text, i) => ({
+      replyRows(["p", "q", "r"], "many").map((row) => ({
+        ...row,
         conversationId: conversation.id,
         contactId: conversation.contactId,
-        accountId: null,
-        toWaId: "966500000001",
-        author: "bot" as const,
-        type: "text",
-        body: { kind: "text", body: text },
-        text,
-        idempotencyKey: `many:${i}`,
       })),
     );
     const rows = await db().message.findMany({

@@ -1,7 +1,7 @@
 import type { Contact, Conversation, Prisma, Shop } from "@prisma/client";
 import { database, db } from "~/db.server";
 import { isDatabaseUnavailable } from "./errors";
-import { groupCommit } from "./group-commit";
+import { groupCommit, inDistinctRounds } from "./group-commit";
 import { withDates, type JsonRow } from "./json-row";
 import { shopFromJson } from "./shops.server";
 
@@ -53,59 +53,45 @@ const ensureGrouped = groupCommit<EnsureContactInput & { shop: string }, Ensured
 export async function ensureContactsAndConversations(
   calls: (EnsureContactInput & { shop: string })[],
 ): Promise<EnsuredContact[]> {
-  const results: EnsuredContact[] = new Array(calls.length);
-  let remaining = calls.map((call, i) => ({ call, i }));
-  let retries = 0;
-  while (remaining.length) {
-    const seen = new Set<string>();
-    const now: typeof remaining = [];
-    const later: typeof remaining = [];
-    for (const item of remaining) {
-      const key = `${item.call.shop}\n${item.call.waId}`;
-      if (seen.has(key)) later.push(item);
-      else {
-        seen.add(key);
-        now.push(item);
+  // Shoppers another transaction created after the statement's snapshot come back unanswered (ENSURE_SQL):
+  // they are written again, with a new snapshot.
+  return inDistinctRounds(
+    calls,
+    (call) => [`${call.shop}\n${call.waId}`],
+    async (round) => {
+      const rows = await database().raw.query<{
+        n: number | bigint;
+        contact: JsonRow;
+        conversation: JsonRow;
+        shop: JsonRow | null;
+      }>(
+        ENSURE_SQL,
+        [
+          round.map((call) => call.shop),
+          round.map((call) => call.waId),
+          round.map((call) => call.name || null),
+          round.map((call) => call.accountId || null),
+          round.map((call) => JSON.stringify(call.initialState)),
+          new Date().toISOString(),
+        ],
+        { prepare: true },
+      );
+      const results: (EnsuredContact | undefined)[] = new Array(round.length).fill(undefined);
+      for (const row of rows) {
+        results[Number(row.n) - 1] = {
+          contact: withDates(row.contact, ["lastInboundAt", "createdAt", "updatedAt"]) as unknown as Contact,
+          conversation: withDates(row.conversation, [
+            "lastInboundAt",
+            "lastMessageAt",
+            "createdAt",
+            "updatedAt",
+          ]) as unknown as Conversation,
+          shop: row.shop ? shopFromJson(row.shop) : null,
+        };
       }
-    }
-    const rows = await database().raw.query<{
-      n: number | bigint;
-      contact: JsonRow;
-      conversation: JsonRow;
-      shop: JsonRow | null;
-    }>(
-      ENSURE_SQL,
-      [
-        now.map((item) => item.call.shop),
-        now.map((item) => item.call.waId),
-        now.map((item) => item.call.name || null),
-        now.map((item) => item.call.accountId || null),
-        now.map((item) => JSON.stringify(item.call.initialState)),
-        new Date().toISOString(),
-      ],
-      { prepare: true },
-    );
-    const answered = new Set<number>();
-    for (const row of rows) {
-      answered.add(Number(row.n) - 1);
-      const item = now[Number(row.n) - 1];
-      results[item.i] = {
-        contact: withDates(row.contact, ["lastInboundAt", "createdAt", "updatedAt"]) as unknown as Contact,
-        conversation: withDates(row.conversation, [
-          "lastInboundAt",
-          "lastMessageAt",
-          "createdAt",
-          "updatedAt",
-        ]) as unknown as Conversation,
-        shop: row.shop ? shopFromJson(row.shop) : null,
-      };
-    }
-    // Shoppers another transaction created meanwhile (see ENSURE_SQL) go again, with a new snapshot.
-    const missed = now.filter((_, j) => !answered.has(j));
-    if (missed.length && ++retries > 3) throw new Error("ensureContactsAndConversations: rows not found");
-    remaining = [...missed, ...later];
-  }
-  return results;
+      return results;
+    },
+  );
 }
 
 // Rows are upserted in key order, so that two statements carrying the same shoppers wait for each other in one

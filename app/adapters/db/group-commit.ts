@@ -78,3 +78,43 @@ export function groupCommit<T, R>(options: GroupCommitOptions<T, R>): (call: T) 
       pump();
     });
 }
+
+/**
+ * Writes `calls` in rounds whose calls share no key — one statement changes a row once, so two calls for the
+ * same row go into successive statements, in the order given. `write` returns one result per call of its round,
+ * or `undefined` for a call to be written again in the next round (e.g. a row another transaction created after
+ * the statement's snapshot), at most `maxRetries` times in all. Resolves to one result per call, in order.
+ */
+export async function inDistinctRounds<T, R>(
+  calls: T[],
+  keysOf: (call: T) => string[],
+  write: (round: T[]) => Promise<(R | undefined)[]>,
+  maxRetries = 3,
+): Promise<R[]> {
+  const results: R[] = new Array(calls.length);
+  let remaining = calls.map((call, i) => ({ call, i }));
+  let retries = 0;
+  while (remaining.length) {
+    const seen = new Set<string>();
+    const round: typeof remaining = [];
+    const later: typeof remaining = [];
+    for (const item of remaining) {
+      const keys = keysOf(item.call);
+      if (keys.some((k) => seen.has(k))) later.push(item);
+      else {
+        keys.forEach((k) => seen.add(k));
+        round.push(item);
+      }
+    }
+    const written = await write(round.map((item) => item.call));
+    const again = round.filter((item, j) => {
+      const result = written[j];
+      if (result === undefined) return true;
+      results[item.i] = result;
+      return false;
+    });
+    if (again.length && ++retries > maxRetries) throw new Error("inDistinctRounds: calls left unwritten");
+    remaining = [...again, ...later];
+  }
+  return results;
+}

@@ -2,7 +2,7 @@ import type { Message, Prisma } from "@prisma/client";
 import { database, db } from "~/db.server";
 import { claimRows } from "./claim.server";
 import { isDatabaseUnavailable, isUniqueViolation } from "./errors";
-import { groupCommit } from "./group-commit";
+import { groupCommit, inDistinctRounds } from "./group-commit";
 
 type Tx = Prisma.TransactionClient;
 
@@ -363,32 +363,12 @@ export async function commitInboundTurns(
   calls: { shop: string; turn: InboundTurnWrite }[],
   tx?: Tx,
 ): Promise<TurnResult[]> {
-  const results: TurnResult[] = new Array(calls.length);
-  let remaining = calls.map((call, i) => ({ call, i }));
-  while (remaining.length) {
-    const seen = new Set<string>();
-    const now: typeof remaining = [];
-    const later: typeof remaining = [];
-    for (const item of remaining) {
-      const keys = [
-        `v:${item.call.turn.conversationId}`,
-        `c:${item.call.turn.contactId}`,
-        `w:${item.call.turn.inbound.wamid}`,
-      ];
-      if (keys.some((k) => seen.has(k))) later.push(item);
-      else {
-        keys.forEach((k) => seen.add(k));
-        now.push(item);
-      }
-    }
-    const written = await commitTurnsStatement(
-      now.map((item) => item.call),
-      tx,
-    );
-    now.forEach((item, j) => (results[item.i] = written[j]));
-    remaining = later;
-  }
-  return results;
+  return inDistinctRounds(
+    calls,
+    ({ turn }) => [`v:${turn.conversationId}`, `c:${turn.contactId}`, `w:${turn.inbound.wamid}`],
+    (round) => commitTurnsStatement(round, tx),
+    0,
+  );
 }
 
 async function commitTurnsStatement(
