@@ -1,3 +1,4 @@
+import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
 import {
   ANALYZE_MAX_INTERVAL_MS,
@@ -452,6 +453,37 @@ describe("ensureContactsAndConversations (several shoppers, one statement)", () 
     expect(new Set(many.map((r) => r.conversation.id)).size).toBe(10);
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)(
+  "ensureContactsAndConversations under a concurrent first contact",
+  () => {
+    it("a shopper another transaction creates while the statement waits is returned all the same (written again)", async () => {
+      await ensureShop(A);
+      const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query("BEGIN");
+        await other.query(
+          `INSERT INTO "Contact" (id, shop, "waId", name, "createdAt", "updatedAt")
+         VALUES ('raced-contact', $1, '966500000077', 'Raced', now(), now())`,
+          [A],
+        );
+        // The ensure's upsert waits for that row's transaction; its snapshot predates the commit.
+        const ensured = ensureContactsAndConversations([
+          { shop: A, waId: "966500000077", name: "Raced", initialState: { node: "start" } },
+        ]);
+        await new Promise((r) => setTimeout(r, 200));
+        await other.query("COMMIT");
+        const [result] = await ensured;
+        expect(result.contact.id).toBe("raced-contact");
+        expect(result.conversation.contactId).toBe("raced-contact");
+        expect(await db().contact.count({ where: { shop: A, waId: "966500000077" } })).toBe(1);
+      } finally {
+        await other.end();
+      }
+    });
+  },
+);
 
 describe("markOutboundSentRows (several sends, one UPDATE)", () => {
   it("marks each row with its own wamid and time, never steps back from delivered, and only in its shop", async () => {
