@@ -48,6 +48,9 @@ test("admin settings: an edit shows the save bar, a bad review link is refused n
     .getByRole("button", { name: "Save", exact: true });
   const saveBar = page.locator("ui-save-bar[data-showing]");
   assert(await pageSave.isDisabled(), "Save is disabled before any change");
+  // The save bar element is mounted by an effect after hydration: wait for it before counting (a busy machine
+  // once counted before it was there).
+  await page.locator("ui-save-bar").first().waitFor({ state: "attached", timeout: 10_000 });
   assert((await page.locator("ui-save-bar").count()) === 1, "the page has App Bridge's save bar");
   assert(!(await saveBar.isVisible()), "the save bar is hidden before any change");
   await screenshot(page, "admin-settings");
