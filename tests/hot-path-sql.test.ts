@@ -18,6 +18,7 @@ import {
   commitInboundTurns,
   markOutboundSent,
   markOutboundSentRows,
+  claimOutboundMessages,
   queueOutboundMessages,
   type InboundTurnWrite,
 } from "~/adapters/db/messages.server";
@@ -484,6 +485,44 @@ describe.skipIf(!process.env.DATABASE_URL)(
     });
   },
 );
+
+describe("claimOutboundMessages (the claim and the recipients in one statement)", () => {
+  it("returns the claimed messages oldest first, as Message rows, each with its recipient's window and sandbox flag", async () => {
+    const conversation = await conversationIn(A);
+    const lastInboundAt = new Date("2026-03-01T09:59:00.000Z");
+    await db().contact.updateMany({ where: { id: conversation.contactId }, data: { lastInboundAt } });
+    const sandboxConversation = await conversationIn(B, "966500000055");
+    await db().contact.updateMany({ where: { id: sandboxConversation.contactId }, data: { sandbox: true } });
+    await queueOutboundMessages(
+      A,
+      replyRows(["first", "second"], "claim").map((row) => ({
+        ...row,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+      })),
+    );
+    await queueOutboundMessages(
+      B,
+      replyRows(["sandboxed"], "claim-b").map((row) => ({
+        ...row,
+        conversationId: sandboxConversation.id,
+        contactId: sandboxConversation.contactId,
+      })),
+    );
+    const claimed = await claimOutboundMessages(10, 60_000);
+    // One message per conversation at a time: the first of A's, and B's.
+    expect(claimed.map((m) => [m.shop, m.text, m.status]).sort()).toEqual([
+      [A, "first", "sending"],
+      [B, "sandboxed", "sending"],
+    ]);
+    const a = claimed.find((m) => m.shop === A)!;
+    expect(a.recipient).toEqual({ lastInboundAt, sandbox: false });
+    expect(a.createdAt).toBeInstanceOf(Date);
+    expect(a.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    expect(a.body).toEqual({ kind: "text", body: "first" });
+    expect(claimed.find((m) => m.shop === B)!.recipient).toEqual({ lastInboundAt: null, sandbox: true });
+  });
+});
 
 describe("markOutboundSentRows (several sends, one UPDATE)", () => {
   it("marks each row with its own wamid and time, never steps back from delivered, and only in its shop", async () => {

@@ -11,7 +11,6 @@ import { sendGraphMessage, type SendResult } from "~/adapters/whatsapp/client.se
 import { toGraphRequest, type GraphMessageRequest } from "~/adapters/whatsapp/to-graph-request";
 import { WhatsAppLimitError } from "~/adapters/whatsapp/limits";
 import { cache, MemoryCache } from "~/cache.server";
-import { db } from "~/db.server";
 import type { OutboundMessage } from "~/domain/types";
 import { log, logger } from "~/logger.server";
 import { backoffMs } from "./backoff";
@@ -188,6 +187,7 @@ async function sendOne(
  */
 export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps): Promise<number> {
   const leaseEndsAt = Date.now() + LEASE_MS;
+  // The claim also reads each recipient's 24-hour window and sandbox flag (one statement).
   const messages = await claimOutboundMessages(limit, LEASE_MS);
   if (messages.length === 0) return 0;
   const accounts = new Map<string, AccountCredentials | null>();
@@ -196,21 +196,15 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
     if (!accounts.has(key))
       accounts.set(key, m.accountId ? await getAccountCredentials(m.shop, m.accountId) : null);
   }
-  const contacts = await db().contact.findMany({
-    where: { OR: messages.map((m) => ({ shop: m.shop, id: m.contactId })) },
-    select: { id: true, lastInboundAt: true, sandbox: true },
-  });
-  const lastInbound = new Map(contacts.map((c) => [c.id, c.lastInboundAt]));
-  const sandbox = new Set(contacts.filter((c) => c.sandbox).map((c) => c.id));
   await Promise.all(
     messages.map((m) =>
-      (sandbox.has(m.contactId)
+      (m.recipient?.sandbox
         ? // "Test your bot": a sandbox shopper's replies never reach the Graph API (ADR 009).
           markOutboundSandboxDelivered(m.shop, m.id, deps.now())
         : sendOne(
             m,
             accounts.get(`${m.shop}:${m.accountId}`) ?? null,
-            lastInbound.get(m.contactId) ?? null,
+            m.recipient?.lastInboundAt ?? null,
             deps,
             leaseEndsAt,
           )

@@ -431,6 +431,11 @@ const ISOLATION: Record<string, Check> = {
     why: "the workers' claim over all shops (FOR UPDATE SKIP LOCKED); what is done with a claimed row is shop-scoped (checked with completeInboundEvent, markOutboundSent, finishJob…)",
     run: async () => null,
   },
+  "claim:claimRowsSelect": {
+    kind: "global",
+    why: "claimRows with a read of the claimed rows in the same statement (the sender's claim, checked through claimOutboundMessages below); the reads are the callers' fixed joins",
+    run: async () => null,
+  },
   "claim:claimSql": {
     kind: "pure",
     why: "builds the claim statement's text; no query",
@@ -726,7 +731,7 @@ const ISOLATION: Record<string, Check> = {
   },
   "messages:claimOutboundMessages": {
     kind: "global",
-    why: "the sender's claim over all shops; markOutboundSent / reschedule / fail are shop-scoped",
+    why: "the sender's claim over all shops, each message's recipient read in its own shop (joined on shop and contact id); markOutboundSent / reschedule / fail are shop-scoped",
     run: async (fn) => {
       for (const r of (await call(fn, 50, 1)) as { shop: string }[]) expect([A, B]).toContain(r.shop);
       return null;

@@ -1,8 +1,9 @@
 import type { Message, Prisma } from "@prisma/client";
 import { database, db } from "~/db.server";
-import { claimRows } from "./claim.server";
+import { claimRowsSelect } from "./claim.server";
 import { isDatabaseUnavailable, isUniqueViolation } from "./errors";
 import { groupCommit, inDistinctRounds } from "./group-commit";
+import { withDates, type JsonRow } from "./json-row";
 
 type Tx = Prisma.TransactionClient;
 
@@ -90,18 +91,48 @@ export const OUTBOX_DUE = `t.direction = 'out' AND t.status IN ('queued', 'sendi
  * Claims queued outbound messages that are due, only the oldest unsent one per conversation (replies to a
  * shopper leave in order), skipping rows another sender holds.
  */
-export async function claimOutboundMessages(limit: number, leaseMs: number): Promise<Message[]> {
-  const ids = await claimRows({
-    table: '"Message"',
-    due: OUTBOX_DUE,
-    orderBy: `t."nextAttemptAt", t."createdAt"`,
-    limit,
-    leaseMs,
-    set: "status = 'sending'",
+export type ClaimedOutbound = Message & {
+  /** The recipient's 24-hour window and whether it is a sandbox shopper, read in the same statement. */
+  recipient: { lastInboundAt: Date | null; sandbox: boolean } | null;
+};
+
+export async function claimOutboundMessages(limit: number, leaseMs: number): Promise<ClaimedOutbound[]> {
+  const rows = await claimRowsSelect<{ message: JsonRow; recipient: JsonRow | null }>(
+    {
+      table: '"Message"',
+      due: OUTBOX_DUE,
+      orderBy: `t."nextAttemptAt", t."createdAt"`,
+      limit,
+      leaseMs,
+      set: "status = 'sending'",
+    },
+    `SELECT to_jsonb(m.*) AS message,
+            CASE WHEN k.id IS NULL THEN NULL
+                 ELSE jsonb_build_object('lastInboundAt', k."lastInboundAt", 'sandbox', k.sandbox) END AS recipient
+     FROM claimed m LEFT JOIN "Contact" k ON k.shop = m.shop AND k.id = m."contactId"
+     ORDER BY m."createdAt", m.id`,
+  );
+  return rows.map((row) => {
+    const message = withDates(row.message, MESSAGE_DATES) as unknown as Message;
+    const recipient = row.recipient ? withDates(row.recipient, ["lastInboundAt"]) : null;
+    return {
+      ...message,
+      recipient: recipient
+        ? { lastInboundAt: (recipient.lastInboundAt as Date | null) ?? null, sandbox: !!recipient.sandbox }
+        : null,
+    };
   });
-  if (ids.length === 0) return [];
-  return db().message.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: "asc" } });
 }
+
+const MESSAGE_DATES = [
+  "nextAttemptAt",
+  "lockedUntil",
+  "sentAt",
+  "deliveredAt",
+  "readAt",
+  "failedAt",
+  "createdAt",
+] as const;
 
 /**
  * A reply the Graph API accepted: its wamid and the sent status, as one plain UPDATE (the sender runs it
