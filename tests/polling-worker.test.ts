@@ -59,4 +59,24 @@ describe("createPollingWorker", () => {
     expect(calls.at(-1)!).toBeLessThan(5_000);
     await worker.stop();
   });
+
+  it("a lane count that is no number (a bad env value), zero or negative still runs one lane", async () => {
+    for (const lanes of [Number("x"), 0, -3]) {
+      let calls = 0;
+      const worker = createPollingWorker({
+        name: "test-one-lane",
+        channel: "test-one-lane",
+        pollMs: 10_000,
+        lanes,
+        runOnce: async () => {
+          calls++;
+          return 0;
+        },
+      });
+      worker.start();
+      await tick(20);
+      expect(calls).toBe(1);
+      await worker.stop();
+    }
+  });
 });

@@ -225,7 +225,7 @@ export const outboxWorker = () =>
     channel: OUTBOX_CHANNEL,
     pollMs: 500,
     runOnce: () => sendOutboxBatch(),
-    lanes: OUTBOX_LANES > 0 ? OUTBOX_LANES : 1,
+    lanes: OUTBOX_LANES,
   });
 
 registerWorker(outboxWorker);

@@ -43,6 +43,7 @@ export interface PollingWorkerOptions {
 }
 
 export function createPollingWorker(options: PollingWorkerOptions): Worker & { drain(): Promise<void> } {
+  const lanes = Math.max(1, Math.floor(options.lanes ?? 1) || 1);
   let running = false;
   let loops: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
@@ -51,7 +52,7 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
   // through it.
   const woken = new Set<number>();
   const onWake = () => {
-    for (let lane = 0; lane < (options.lanes ?? 1); lane++) woken.add(lane);
+    for (let lane = 0; lane < lanes; lane++) woken.add(lane);
     for (const wakeUp of [...sleepers]) wakeUp();
   };
 
@@ -90,7 +91,7 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
         .subscribe(`wake:${options.channel}`, onWake)
         .then((u) => (unsubscribe = u))
         .catch(() => undefined);
-      loops = Array.from({ length: Math.max(1, options.lanes ?? 1) }, (_, lane) => run(lane));
+      loops = Array.from({ length: lanes }, (_, lane) => run(lane));
     },
     async stop() {
       running = false;

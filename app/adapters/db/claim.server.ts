@@ -82,14 +82,7 @@ export interface ClaimOptions {
 }
 
 export async function claimRows(options: ClaimOptions): Promise<string[]> {
-  const started = performance.now();
-  const rows = await database().raw.query<{ id: string }>(
-    claimSql(options),
-    [options.limit, String(options.leaseMs)],
-    // The callers' fixed strings: a handful of texts, each prepared once per connection.
-    { prepare: true },
-  );
-  refreshStatisticsIfSlow(options.table, performance.now() - started);
+  const rows = await runClaim<{ id: string }>(options, claimSql(options));
   return rows.map((r) => r.id);
 }
 
@@ -99,9 +92,13 @@ export async function claimRows(options: ClaimOptions): Promise<string[]> {
  * `select` is a fixed string of this module's callers.
  */
 export async function claimRowsSelect<T>(options: ClaimOptions, select: string): Promise<T[]> {
+  return runClaim<T>(options, `WITH claimed AS (${claimSql({ ...options, returning: "*" })}) ${select}`);
+}
+
+async function runClaim<T>(options: ClaimOptions, sql: string): Promise<T[]> {
   const started = performance.now();
   const rows = await database().raw.query<T>(
-    `WITH claimed AS (${claimSql({ ...options, returning: "*" })}) ${select}`,
+    sql,
     [options.limit, String(options.leaseMs)],
     // The callers' fixed strings: a handful of texts, each prepared once per connection.
     { prepare: true },

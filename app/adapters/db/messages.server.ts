@@ -134,10 +134,6 @@ const MESSAGE_DATES = [
   "createdAt",
 ] as const;
 
-/**
- * A reply the Graph API accepted: its wamid and the sent status, as one plain UPDATE (the sender runs it
- * for every reply; docs/decisions/010-hot-path-sql.md). Scoped by shop.
- */
 export interface SentMark {
   shop: string;
   id: string;
@@ -169,9 +165,9 @@ const markSentGrouped = groupCommit<SentMark, void>({
 });
 
 /**
- * One plain UPDATE for several sends (a claimed message is in one sender's hands, so two of these statements
- * never hold the same row; the ids go in sorted all the same). A status webhook may have got here first (reconciled through biz_opaque_callback_data,
- * see applyMessageStatus): never step back from delivered, read or failed. Each row is matched by shop and id.
+ * One plain UPDATE for several sends (docs/decisions/010-hot-path-sql.md), each row matched by shop and id, in
+ * id order. A status webhook may have got here first (reconciled through biz_opaque_callback_data, see
+ * applyMessageStatus): never step back from delivered, read or failed.
  */
 export async function markOutboundSentRows(marks: SentMark[]): Promise<void> {
   if (marks.length === 0) return;
@@ -476,7 +472,6 @@ const COMMIT_TURNS_SQL = `WITH
         "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
     FROM t
     WHERE c.shop = t.shop AND c.id = t.contact
-    RETURNING c.id
   ),
   conversation AS (
     UPDATE "Conversation" c
@@ -492,7 +487,6 @@ const COMMIT_TURNS_SQL = `WITH
         "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
     FROM t
     WHERE c.shop = t.shop AND c.id = t.conv
-    RETURNING c.id
   ),
   outbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", "accountId", "toWaId", direction, author, type,
