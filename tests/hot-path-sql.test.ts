@@ -133,7 +133,12 @@ describe("commitInboundTurn (the worker's turn as one statement)", () => {
       language: "ar",
       replies: replyRows(["one", "two", "three"], eventId),
     };
-    expect(await commitInboundTurn(A, turn)).toEqual({ inboundStored: true, queued: 3, eventDone: true });
+    expect(await commitInboundTurn(A, turn)).toEqual({
+      inboundStored: true,
+      queued: 3,
+      eventDone: true,
+      claimed: [],
+    });
 
     const messages = await db().message.findMany({ where: { shop: A }, orderBy: { createdAt: "asc" } });
     expect(messages.map((m) => [m.direction, m.text, m.status])).toEqual([
@@ -268,12 +273,12 @@ describe("commitInboundTurns (several lanes' turns in one statement)", () => {
       { shop: A, turn: turnFor(b1, "no-such-event", "wamid.M5", ["x"]) },
     ]);
     expect(results).toEqual([
-      { inboundStored: true, queued: 2, eventDone: true },
-      { inboundStored: true, queued: 0, eventDone: true },
-      { inboundStored: true, queued: 1, eventDone: true },
-      { inboundStored: true, queued: 1, eventDone: true },
+      { inboundStored: true, queued: 2, eventDone: true, claimed: [] },
+      { inboundStored: true, queued: 0, eventDone: true, claimed: [] },
+      { inboundStored: true, queued: 1, eventDone: true, claimed: [] },
+      { inboundStored: true, queued: 1, eventDone: true, claimed: [] },
       // The shopper's message row carries shop A (scoped), but B's conversation is not updated.
-      { inboundStored: true, queued: 1, eventDone: false },
+      { inboundStored: true, queued: 1, eventDone: false, claimed: [] },
     ]);
     const a1Row = await db().conversation.findUniqueOrThrow({ where: { id: a1.id } });
     expect(a1Row.state).toEqual({ node: "two" });
@@ -297,6 +302,69 @@ describe("commitInboundTurns (several lanes' turns in one statement)", () => {
       [false, 0],
       [false, 0],
     ]);
+  });
+
+  it("send on commit: replies stored claimed (sending, leased, one attempt) when nothing earlier is unsent; queued otherwise", async () => {
+    const fresh = await conversationIn(A, "966500000001");
+    const busy = await conversationIn(A, "966500000002");
+    const twice = await conversationIn(B, "966500000003");
+    // An earlier reply of `busy` is still queued: the outbox sends it first, so the new ones queue behind it.
+    await queueOutboundMessages(A, [
+      {
+        conversationId: busy.id,
+        contactId: busy.contactId,
+        accountId: null,
+        toWaId: "966500000002",
+        author: "merchant",
+        type: "text",
+        body: { kind: "text", body: "earlier" },
+        text: "earlier",
+        idempotencyKey: "earlier",
+      },
+    ]);
+    const [e1, e2, e3, e4] = await Promise.all([
+      pending(A, "966500000001", "wamid.S1"),
+      pending(A, "966500000002", "wamid.S2"),
+      pending(B, "966500000003", "wamid.S3"),
+      pending(B, "966500000003", "wamid.S4"),
+    ]);
+    const lease = { sendNowLeaseMs: 30_000 };
+    const before = Date.now();
+    const results = await commitInboundTurns([
+      { shop: A, turn: turnFor(fresh, e1, "wamid.S1", ["one", "two", "three"], lease) },
+      { shop: A, turn: turnFor(busy, e2, "wamid.S2", ["four"], lease) },
+      // Two turns of one conversation in one statement: the first is sent now, the second queues behind it.
+      { shop: B, turn: turnFor(twice, e3, "wamid.S3", ["five"], lease) },
+      { shop: B, turn: turnFor(twice, e4, "wamid.S4", ["six"], lease) },
+    ]);
+    const rows = await db().message.findMany({ where: { direction: "out" }, orderBy: { createdAt: "asc" } });
+    const byText = new Map(rows.map((m) => [m.text, m]));
+    expect(results[0].claimed).toEqual(
+      ["one", "two", "three"].map((text, i) => ({ id: byText.get(text)!.id, idempotencyKey: `${e1}:${i}` })),
+    );
+    expect(results.slice(1).map((r) => r.claimed.map((c) => c.idempotencyKey))).toEqual([
+      [],
+      [`${e3}:0`],
+      [],
+    ]);
+    expect(results.map((r) => r.queued)).toEqual([3, 1, 1, 1]);
+    for (const text of ["one", "two", "three", "five"]) {
+      const m = byText.get(text)!;
+      expect([m.text, m.status, m.attempts]).toEqual([text, "sending", 1]);
+      // Leased for the given time, by the database's clock (as the outbox's claim leases).
+      expect(m.lockedUntil!.getTime()).toBeGreaterThan(before + 25_000);
+      expect(m.lockedUntil!.getTime()).toBeLessThan(Date.now() + 35_000);
+    }
+    for (const text of ["earlier", "four", "six"])
+      expect([
+        text,
+        byText.get(text)!.status,
+        byText.get(text)!.lockedUntil,
+        byText.get(text)!.attempts,
+      ]).toEqual([text, "queued", null, 0]);
+    // Claimed rows are not the outbox's until their lease ends: it takes the queued ones that are due.
+    const outbox = await claimOutboundMessages(50, 60_000);
+    expect(outbox.map((m) => m.text)).toEqual(["earlier"]);
   });
 
   it("concurrent callers share statements and each resolves with its own turn committed", async () => {

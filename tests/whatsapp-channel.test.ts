@@ -58,6 +58,9 @@ async function fastForward() {
   );
 }
 
+/** The inbox worker with send on commit off: the replies are queued for the outbox (the path under test). */
+const processQueuingReplies = () => processInboxBatch(undefined, { sendOnCommit: false });
+
 async function settle() {
   for (let i = 0; i < 50; i++) {
     const handled = (await processInboxBatch()) + (await sendOutboxBatch());
@@ -162,10 +165,10 @@ describe("POST /webhooks/whatsapp: intake", () => {
 });
 
 describe("processing and sending", () => {
-  it("'hi' in → stored → worker → the bot's reply out through the Graph API", async () => {
+  it("'hi' in → stored → worker → the bot's reply queued → outbox → out through the Graph API", async () => {
     await post(inboundPayload(store.phoneNumberId, "971500000003", textMessage("hi"), { name: "Sara" }));
     expect(await db().message.count()).toBe(0); // nothing processed before the worker runs
-    await processInboxBatch();
+    await processQueuingReplies();
     const contact = await db().contact.findUniqueOrThrow({
       where: { shop_waId: { shop: store.shop, waId: "971500000003" } },
     });
@@ -259,7 +262,7 @@ describe("processing and sending", () => {
 
   it("permanent errors are marked failed with Meta's code; free-form outside 24 h is refused", async () => {
     await post(inboundPayload(store.phoneNumberId, "971500000007", textMessage("hi")));
-    await processInboxBatch();
+    await processQueuingReplies();
     graph.failNext("131026");
     await sendOutboxBatch();
     const failed = await db().message.findFirstOrThrow({
@@ -302,8 +305,8 @@ describe("processing and sending", () => {
     expect(claimed).toHaveLength(3);
     expect(await processInboxBatch()).toBe(0); // leased: nobody else takes them
     await database().raw.exec(`UPDATE "InboundEvent" SET "lockedUntil" = now() - interval '1 second'`);
-    // The restarted worker takes them over.
-    await processInboxBatch();
+    // The restarted worker takes them over (queuing the replies, for the sender below).
+    await processQueuingReplies();
     // The sender claims and dies too.
     const { claimOutboundMessages } = await import("~/adapters/db/messages.server");
     const sending = await claimOutboundMessages(50, 60_000);
@@ -321,7 +324,7 @@ describe("processing and sending", () => {
 
   it("a send whose bookkeeping died with the process is reconciled by its status webhook, not sent twice", async () => {
     await post(inboundPayload(store.phoneNumberId, "971500000013", textMessage("hi")));
-    await processInboxBatch();
+    await processQueuingReplies();
     const queued = await db().message.findMany({
       where: { direction: "out" },
       orderBy: { createdAt: "asc" },

@@ -43,6 +43,13 @@ import { wake } from "./worker.server";
 import { scheduleAwayMessage } from "./away.server";
 import { handoffAlert } from "./merchant-alerts.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
+import {
+  canSendOnCommit,
+  noteQueuedReplies,
+  OUTBOX_LEASE_MS,
+  sendClaimedNow,
+  type SenderDeps,
+} from "./outbox.server";
 
 export { OUTBOX_CHANNEL, outboundText, publishConversationUpdate, toOutboundRows } from "./outbound.server";
 
@@ -198,6 +205,12 @@ export async function processInboundMessage(
     adminClient?: (shop: string) => Promise<AdminClient>;
     now?: () => Date;
     sentiment?: (shop: string, text: string) => Promise<SentimentResultEvent>;
+    /**
+     * Send on commit (the inbox worker): the replies are stored claimed and sent at once when the conversation
+     * has nothing earlier unsent (app/services/outbox.server.ts); otherwise, and by default, they are queued.
+     */
+    sendOnCommit?: boolean;
+    sender?: SenderDeps;
   } = {},
 ): Promise<void> {
   const shop = row.shop;
@@ -340,13 +353,18 @@ export async function processInboundMessage(
       row.id,
     ),
   };
+  // A sandbox shopper's replies never reach the Graph API: the outbox records them (ADR 009).
+  const sendingAccount = deps.sendOnCommit && !contact.sandbox && canSendOnCommit() ? account : undefined;
+  if (sendingAccount && write.replies.length) write.sendNowLeaseMs = OUTBOX_LEASE_MS;
+  const leaseEndsAt = Date.now() + OUTBOX_LEASE_MS;
   const feedbackRecord = feedbackTurn && activeFeedback ? feedbackTurn.record : undefined;
   const checkouts = turn?.checkouts ?? [];
+  let committed: Awaited<ReturnType<typeof commitInboundTurn>>;
   if (!feedbackRecord && checkouts.length === 0) {
-    await commitInboundTurn(shop, write);
+    committed = await commitInboundTurn(shop, write);
   } else {
-    await db().$transaction(async (tx) => {
-      await commitInboundTurn(shop, write, tx);
+    committed = await db().$transaction(async (tx) => {
+      const result = await commitInboundTurn(shop, write, tx);
       if (feedbackRecord && activeFeedback)
         await saveFeedbackRecord(tx, shop, activeFeedback.feedbackId, feedbackRecord, now);
       for (const checkout of checkouts) {
@@ -365,9 +383,34 @@ export async function processInboundMessage(
           tx,
         );
       }
+      return result;
     });
   }
-  if (replies.length) wake(OUTBOX_CHANNEL);
+  if (sendingAccount && committed.claimed.length) {
+    const byKey = new Map(write.replies.map((reply) => [reply.idempotencyKey, reply]));
+    sendClaimedNow(
+      committed.claimed.map(({ id, idempotencyKey }) => {
+        const reply = byKey.get(idempotencyKey)!;
+        return {
+          shop,
+          id,
+          conversationId: conversation.id,
+          toWaId: reply.toWaId,
+          type: reply.type,
+          body: reply.body as Prisma.JsonValue,
+          attempts: 1,
+        };
+      }),
+      sendingAccount,
+      receivedAt,
+      leaseEndsAt,
+      deps.sender,
+    );
+  }
+  if (committed.queued > committed.claimed.length) {
+    wake(OUTBOX_CHANNEL);
+    noteQueuedReplies(shop, conversation.id);
+  }
   // A sandbox conversation never alerts the merchant, schedules an away message or refreshes the inbox.
   if (contact.sandbox) return;
   if (feedbackTurn?.notify) await notifyMerchant(shop, conversation.id, feedbackTurn.notify);
@@ -383,5 +426,6 @@ export async function processInboundMessage(
     await scheduleAwayMessage(shop, conversation.id, now).catch((error) =>
       logger.warn({ err: error }, "away message not scheduled"),
     );
-  await publishConversationUpdate(shop, conversation.id);
+  // Replies sent on commit refresh the inbox when they have gone out (one update for the turn, not two).
+  if (committed.claimed.length === 0) await publishConversationUpdate(shop, conversation.id);
 }

@@ -10,6 +10,7 @@ import { log } from "~/logger.server";
 import { backoffMs } from "./backoff";
 import { registerWorker } from "./background.server";
 import { processInboundMessage } from "./conversation.server";
+import { settleSendsOnCommit, type SenderDeps } from "./outbox.server";
 import { INBOX_CHANNEL } from "./whatsapp-intake.server";
 import { createPollingWorker } from "./worker.server";
 
@@ -39,10 +40,28 @@ export async function processStatus(row: InboundEventRow): Promise<void> {
   await completeInboundEvent(row.shop, row.id, result === "unknown" ? "ignored" : "done");
 }
 
-async function processOne(row: InboundEventRow): Promise<void> {
+export interface InboxBatchOptions {
+  /** Replies are sent on commit (default: HALA_SEND_ON_COMMIT, on unless "false"); otherwise queued. */
+  sendOnCommit?: boolean;
+  /**
+   * Wait for the batch's sends on commit before returning (default true: a batch is then finished when its
+   * replies are sent or queued). The worker does not wait: its next batch starts while they go out.
+   */
+  settle?: boolean;
+  /** The Graph API sender of the sends on commit (tests). */
+  sender?: SenderDeps;
+}
+
+const SEND_ON_COMMIT = process.env.HALA_SEND_ON_COMMIT !== "false";
+
+async function processOne(row: InboundEventRow, options: InboxBatchOptions): Promise<void> {
   try {
     if (row.kind === "status") await processStatus(row);
-    else await processInboundMessage(row);
+    else
+      await processInboundMessage(row, {
+        sendOnCommit: options.sendOnCommit ?? SEND_ON_COMMIT,
+        sender: options.sender,
+      });
   } catch (error) {
     const final = row.attempts >= MAX_ATTEMPTS;
     log({ shop: row.shop, eventId: row.id }).error(
@@ -64,9 +83,13 @@ async function processOne(row: InboundEventRow): Promise<void> {
 const CONCURRENCY = Math.max(1, Math.floor(Number(process.env.HALA_INBOX_CONCURRENCY ?? 32)) || 32);
 
 /** Claims a batch (at most one event per contact, in arrival order) and processes it. */
-export async function processInboxBatch(limit = Math.max(32, CONCURRENCY)): Promise<number> {
+export async function processInboxBatch(
+  limit = Math.max(32, CONCURRENCY),
+  options: InboxBatchOptions = {},
+): Promise<number> {
   const rows = await claimInboundEvents(limit, LEASE_MS);
-  await runWithConcurrency(rows, CONCURRENCY, processOne);
+  await runWithConcurrency(rows, CONCURRENCY, (row) => processOne(row, options));
+  if (options.settle ?? true) await settleSendsOnCommit();
   return rows.length;
 }
 
@@ -82,12 +105,25 @@ export async function runWithConcurrency<T>(
   await Promise.all(lanes);
 }
 
-export const inboxWorker = () =>
-  createPollingWorker({
+export const inboxWorker = () => {
+  const worker = createPollingWorker({
     name: "inbox",
     channel: INBOX_CHANNEL,
     pollMs: 500,
-    runOnce: () => processInboxBatch(),
+    runOnce: () => processInboxBatch(undefined, { settle: false }),
   });
+  return {
+    ...worker,
+    async stop() {
+      await worker.stop();
+      // Replies this instance is sending on commit finish (or are left leased, for the outbox) before it stops.
+      await settleSendsOnCommit();
+    },
+    async drain() {
+      await worker.drain();
+      await settleSendsOnCommit();
+    },
+  };
+};
 
 registerWorker(inboxWorker);

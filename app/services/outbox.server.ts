@@ -16,9 +16,11 @@ import { log, logger } from "~/logger.server";
 import { backoffMs } from "./backoff";
 import { registerWorker } from "./background.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate } from "./outbound.server";
-import { createPollingWorker } from "./worker.server";
+import { createPollingWorker, wake } from "./worker.server";
 
 const LEASE_MS = 60_000;
+/** The lease of a claimed reply, also of one stored claimed on commit (sendClaimedNow). */
+export const OUTBOX_LEASE_MS = LEASE_MS;
 export const MAX_SEND_ATTEMPTS = 8;
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /**
@@ -89,22 +91,31 @@ export interface SenderDeps {
 
 const defaultDeps: SenderDeps = { send: sendGraphMessage, now: () => new Date() };
 
+/** What sending a message needs of its row (a claimed outbox row, or a reply stored claimed on commit). */
+export type SendItem = Pick<
+  Message,
+  "shop" | "id" | "conversationId" | "toWaId" | "type" | "body" | "attempts"
+>;
+
+/** How a claimed message ended: sent, given back to the queue (retry or pacing) or failed for good. */
+type SendOutcome = "sent" | "requeued" | "failed";
+
 async function sendOne(
-  message: Message,
+  message: SendItem,
   account: AccountCredentials | null,
   lastInboundAt: Date | null,
   deps: SenderDeps,
   leaseEndsAt: number,
-): Promise<void> {
+): Promise<SendOutcome> {
   const { shop } = message;
   const now = deps.now();
   if (!account || !message.toWaId) {
     await markOutboundFailed(shop, message.id, { title: "No WhatsApp number is connected" }, now);
-    return;
+    return "failed";
   }
   if (!withinServiceWindow(message.type, lastInboundAt, now)) {
     await markOutboundFailed(shop, message.id, { code: 131047, title: OUTSIDE_WINDOW_TITLE }, now);
-    return;
+    return "failed";
   }
   let body: GraphMessageRequest;
   try {
@@ -114,7 +125,7 @@ async function sendOne(
   } catch (error) {
     const title = error instanceof WhatsAppLimitError ? error.message : "The message could not be built";
     await markOutboundFailed(shop, message.id, { title }, now);
-    return;
+    return "failed";
   }
 
   // The number's throughput (shared by every instance through the cache) and the recipient's pacing.
@@ -125,7 +136,7 @@ async function sendOne(
   );
   if (!pair.ok) {
     await rescheduleOutbound(shop, message.id, new Date(now.getTime() + pair.waitMs), null);
-    return;
+    return "requeued";
   }
   for (;;) {
     const rate = await takeToken(
@@ -138,7 +149,7 @@ async function sendOne(
     if (Date.now() + rate.waitMs > leaseEndsAt - 2 * BOOKKEEPING_MARGIN_MS) {
       // Past the lease another sender could claim it: give the message back instead of waiting on.
       await rescheduleOutbound(shop, message.id, new Date(now.getTime() + rate.waitMs), null);
-      return;
+      return "requeued";
     }
     await new Promise((r) => setTimeout(r, rate.waitMs));
   }
@@ -147,7 +158,9 @@ async function sendOne(
   if (result.ok) {
     const sentAt = deps.now();
     await untilLeaseEnds(leaseEndsAt, () => markOutboundSent(shop, message.id, result.wamid, sentAt));
-  } else if (result.error.kind === "retry" && message.attempts < MAX_SEND_ATTEMPTS) {
+    return "sent";
+  }
+  if (result.error.kind === "retry" && message.attempts < MAX_SEND_ATTEMPTS) {
     const delay = Math.max(backoffMs(message.attempts), result.error.retryAfterMs ?? 0);
     const error = result.error;
     const at = new Date(deps.now().getTime() + delay);
@@ -157,28 +170,39 @@ async function sendOne(
         title: error.title ?? "temporary Graph API error",
       }),
     );
-  } else {
-    const error = result.error;
-    const at = deps.now();
-    await untilLeaseEnds(leaseEndsAt, () =>
-      markOutboundFailed(
-        shop,
-        message.id,
-        error.kind === "permanent"
-          ? { code: error.code, title: error.title }
-          : {
-              code: error.code ?? null,
-              title: `Gave up after ${message.attempts} attempts: ${error.title ?? "temporary error"}`,
-            },
-        at,
-      ),
-    );
-    log({ shop, messageId: message.id }).warn(
-      { code: error.code, kind: error.kind },
-      "outbound message failed",
-    );
+    return "requeued";
   }
-  await publishConversationUpdate(shop, message.conversationId);
+  const error = result.error;
+  const at = deps.now();
+  await untilLeaseEnds(leaseEndsAt, () =>
+    markOutboundFailed(
+      shop,
+      message.id,
+      error.kind === "permanent"
+        ? { code: error.code, title: error.title }
+        : {
+            code: error.code ?? null,
+            title: `Gave up after ${message.attempts} attempts: ${error.title ?? "temporary error"}`,
+          },
+      at,
+    ),
+  );
+  log({ shop, messageId: message.id }).warn(
+    { code: error.code, kind: error.kind },
+    "outbound message failed",
+  );
+  return "failed";
+}
+
+/** One live-inbox update per conversation a batch of sends touched (not one per message). */
+async function publishUpdates(messages: { shop: string; conversationId: string }[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const m of messages) {
+    const key = `${m.shop}\u0000${m.conversationId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    await publishConversationUpdate(m.shop, m.conversationId);
+  }
 }
 
 /**
@@ -213,7 +237,83 @@ export async function sendOutboxBatch(limit = 50, deps: SenderDeps = defaultDeps
       ),
     ),
   );
+  // A sandbox conversation never refreshes the inbox (ADR 009).
+  await publishUpdates(messages.filter((m) => !m.recipient?.sandbox));
   return messages.length;
+}
+
+// --- Send on commit (docs/decisions/010-hot-path-sql.md) -------------------------------------------------
+// The inbox worker stores a turn's replies already claimed (`sending`, leased) when nothing earlier in the
+// conversation is unsent, and hands them here: they go out at once, without the outbox's claim (one statement
+// and one row version less per reply, and no wait for the outbox to wake). The rules are the outbox's
+// (sendOne). A crash leaves them leased: when the lease ends the outbox claims and sends them, as it does a
+// claim of its own that a dead sender held.
+
+/** Replies being sent on commit by this process at most; past it, replies are queued for the outbox. */
+export const MAX_SEND_ON_COMMIT = 256;
+const inFlight = new Set<Promise<void>>();
+let inFlightMessages = 0;
+/** Conversations with replies being sent on commit, and those of them with replies queued behind. */
+const conversationsInFlight = new Map<string, number>();
+const queuedBehind = new Set<string>();
+
+/** Whether a turn's replies may be sent on commit now (this process's bound). */
+export function canSendOnCommit(): boolean {
+  return inFlightMessages < MAX_SEND_ON_COMMIT;
+}
+
+/**
+ * Sends replies stored claimed on commit, in order, in the background (tracked: settleSendsOnCommit waits for
+ * them). A reply given back to the queue (pacing, a retryable error) gives back the ones after it too, so the
+ * outbox sends them in order.
+ */
+export function sendClaimedNow(
+  items: SendItem[],
+  account: AccountCredentials,
+  lastInboundAt: Date | null,
+  leaseEndsAt: number,
+  deps: SenderDeps = defaultDeps,
+): void {
+  if (items.length === 0) return;
+  const { shop, conversationId } = items[0];
+  const key = `${shop}\u0000${conversationId}`;
+  inFlightMessages += items.length;
+  conversationsInFlight.set(key, (conversationsInFlight.get(key) ?? 0) + 1);
+  const task = (async () => {
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const outcome = await sendOne(items[i], account, lastInboundAt, deps, leaseEndsAt);
+        if (outcome !== "requeued") continue;
+        const at = deps.now();
+        for (const rest of items.slice(i + 1)) await rescheduleOutbound(rest.shop, rest.id, at, null);
+        break;
+      }
+    } catch (error) {
+      // Still leased: the outbox claims what is left when the lease ends.
+      log({ shop, conversationId }).error({ err: error }, "sending on commit failed");
+    } finally {
+      inFlightMessages -= items.length;
+      const left = (conversationsInFlight.get(key) ?? 1) - 1;
+      if (left > 0) conversationsInFlight.set(key, left);
+      else conversationsInFlight.delete(key);
+      // Replies queued behind these could not be claimed while these were unsent: the outbox may go now.
+      if (left === 0 && queuedBehind.delete(key)) wake(OUTBOX_CHANNEL);
+      await publishConversationUpdate(shop, conversationId);
+    }
+  })();
+  inFlight.add(task);
+  void task.finally(() => inFlight.delete(task));
+}
+
+/** A turn queued replies in this conversation (for the outbox): wake it when the sends on commit there end. */
+export function noteQueuedReplies(shop: string, conversationId: string): void {
+  const key = `${shop}\u0000${conversationId}`;
+  if (conversationsInFlight.has(key)) queuedBehind.add(key);
+}
+
+/** Waits until every send on commit started so far has ended (tests, the demo, a worker stopping). */
+export async function settleSendsOnCommit(): Promise<void> {
+  while (inFlight.size) await Promise.all([...inFlight]);
 }
 
 /** Send batches one instance runs at once (each claims its own messages; see createPollingWorker's lanes). */

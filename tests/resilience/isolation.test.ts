@@ -726,8 +726,9 @@ const ISOLATION: Record<string, Check> = {
   },
   "messages:commitInboundTurns": {
     kind: "write",
-    // Several turns in one statement, each scoped by its own shop: A's turns with B's ids change none of B's rows.
-    run: (fn, ctx) => both(fn, (s) => [[{ shop: A, turn: turnOf(s) }]], ctx),
+    // Several turns in one statement, each scoped by its own shop: A's turns with B's ids change none of B's rows,
+    // also when the replies are stored claimed (send on commit).
+    run: (fn, ctx) => both(fn, (s) => [[{ shop: A, turn: { ...turnOf(s), sendNowLeaseMs: 60_000 } }]], ctx),
   },
   "messages:claimOutboundMessages": {
     kind: "global",

@@ -345,6 +345,12 @@ export interface InboundTurnWrite {
   language?: string;
   /** The replies to queue; they belong to this turn's conversation and contact. */
   replies: Omit<OutboundMessageInput, "conversationId" | "contactId">[];
+  /**
+   * Send on commit: when the conversation has no earlier unsent reply, the replies are stored already claimed
+   * (`sending`, leased for this many ms, one attempt) and returned in `claimed`, for the caller to send at once
+   * instead of through the outbox's claim. Absent: they are queued for the outbox.
+   */
+  sendNowLeaseMs?: number;
 }
 
 /**
@@ -366,8 +372,11 @@ export async function commitInboundTurn(shop: string, turn: InboundTurnWrite, tx
 
 export interface TurnResult {
   inboundStored: boolean;
+  /** Replies stored (queued or claimed). */
   queued: number;
   eventDone: boolean;
+  /** The replies stored claimed by the caller (`sendNowLeaseMs`), in the turn's order; empty otherwise. */
+  claimed: { id: string; idempotencyKey: string }[];
 }
 
 /** Turn-commit statements in flight at once from one instance's inbox worker. */
@@ -431,22 +440,38 @@ async function commitTurnsStatement(
     replies.map((r) => JSON.stringify(r.reply.body)), // $24
     replies.map((r) => r.reply.text), // $25
     replies.map((r) => r.reply.idempotencyKey), // $26
+    turns.map((t) => t.sendNowLeaseMs !== undefined), // $27
+    turns.map((t) => String(t.sendNowLeaseMs ?? 0)), // $28
   ];
   const rows = tx
     ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURNS_SQL, ...params)
     : await database().raw.query<TurnCounts>(COMMIT_TURNS_SQL, params, { prepare: true });
   const byTurn = new Map(rows.map((row) => [Number(row.k), row]));
-  return turns.map((_, k) => {
+  return turns.map((turn, k) => {
     const row = byTurn.get(k + 1);
+    const claimed = (typeof row?.claimed === "string" ? JSON.parse(row.claimed) : (row?.claimed ?? [])) as {
+      id: string;
+      key: string;
+    }[];
+    const order = new Map(turn.replies.map((reply, i) => [reply.idempotencyKey, i]));
     return {
       inboundStored: Number(row?.inbound ?? 0) > 0,
       queued: Number(row?.outbound ?? 0),
       eventDone: Number(row?.done ?? 0) > 0,
+      claimed: claimed
+        .map((c) => ({ id: c.id, idempotencyKey: c.key }))
+        .sort((a, b) => (order.get(a.idempotencyKey) ?? 0) - (order.get(b.idempotencyKey) ?? 0)),
     };
   });
 }
 
-type TurnCounts = { k: number | bigint; inbound: number; outbound: number; done: number };
+type TurnCounts = {
+  k: number | bigint;
+  inbound: number;
+  outbound: number;
+  done: number;
+  claimed: string | { id: string; key: string }[];
+};
 
 // Timestamps travel as ISO strings and are stored as UTC (`timestamp(3)` columns without zone, as Prisma
 // writes them). Replies get distinct createdAt (now + 1 ms each) so one batch keeps its order.
@@ -457,6 +482,19 @@ const COMMIT_TURNS_SQL = `WITH
                          $15::boolean[], $16::text[], $17::text[])
       WITH ORDINALITY AS t(shop, conv, contact, wamid, type, body, text, received, language, state, sv, status,
                            attention, "setFeedback", feedback, event, k)
+  ),
+  -- Send on commit ($27): a turn's replies are stored claimed when nothing earlier in the conversation is
+  -- still unsent (the outbox's order rule, OUTBOX_DUE).
+  claim AS MATERIALIZED (
+    SELECT t.k FROM t JOIN unnest($27::boolean[]) WITH ORDINALITY AS d(now, k) ON d.k = t.k
+    WHERE d.now
+      -- an earlier turn of the conversation in this statement queues first (the snapshot cannot see its rows)
+      AND NOT EXISTS (SELECT 1 FROM t e WHERE e.shop = t.shop AND e.conv = t.conv AND e.k < t.k)
+      AND NOT EXISTS (
+      SELECT 1 FROM "Message" p
+      WHERE p.shop = t.shop AND p."conversationId" = t.conv AND p.direction = 'out'
+        AND p.status IN ('queued', 'sending')
+    )
   ),
   inbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, wamid, type, body, text, status, "createdAt")
@@ -490,16 +528,20 @@ const COMMIT_TURNS_SQL = `WITH
   ),
   outbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", "accountId", "toWaId", direction, author, type,
-                           body, text, status, "idempotencyKey", "nextAttemptAt", "createdAt")
+                           body, text, status, "idempotencyKey", "nextAttemptAt", "createdAt", "lockedUntil", attempts)
     SELECT gen_random_uuid()::text, t.shop, t.conv, t.contact, r.ac, r.tw, 'out', r.au, r.ty, r.bo::jsonb, r.tx,
-           'queued', r.ik, ($1::timestamptz AT TIME ZONE 'UTC'),
-           ($1::timestamptz AT TIME ZONE 'UTC') + (r.n - 1) * interval '1 millisecond'
+           CASE WHEN c.k IS NULL THEN 'queued' ELSE 'sending' END, r.ik, ($1::timestamptz AT TIME ZONE 'UTC'),
+           ($1::timestamptz AT TIME ZONE 'UTC') + (r.n - 1) * interval '1 millisecond',
+           -- the lease as the outbox's claim sets it (claimSql)
+           CASE WHEN c.k IS NOT NULL THEN now() + (($28::text[])[t.k::int] || ' milliseconds')::interval END,
+           CASE WHEN c.k IS NULL THEN 0 ELSE 1 END
     FROM unnest($18::int[], $19::int[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],
                 $26::text[]) AS r(k, n, ac, tw, au, ty, bo, tx, ik)
     JOIN t ON t.k = r.k
+    LEFT JOIN claim c ON c.k = r.k
     ORDER BY r.k, r.n
     ON CONFLICT DO NOTHING
-    RETURNING "conversationId"
+    RETURNING id, "conversationId", "idempotencyKey", status
   ),
   done AS (
     UPDATE "InboundEvent" e
@@ -511,5 +553,7 @@ const COMMIT_TURNS_SQL = `WITH
 SELECT t.k::int AS k,
        (SELECT count(*) FROM inbound WHERE inbound.wamid = t.wamid)::int AS inbound,
        (SELECT count(*) FROM outbound WHERE outbound."conversationId" = t.conv)::int AS outbound,
+       (SELECT coalesce(json_agg(json_build_object('id', o.id, 'key', o."idempotencyKey")), '[]'::json)
+        FROM outbound o WHERE o."conversationId" = t.conv AND o.status = 'sending') AS claimed,
        (SELECT count(*) FROM done WHERE done.id = t.event)::int AS done
 FROM t`;
