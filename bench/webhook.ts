@@ -213,6 +213,8 @@ function appEnv(port: number, graph: FakeGraph, workers: boolean): NodeJS.Proces
     ENCRYPTION_KEY,
     GRAPH_API_URL: graph.url,
     BENCH_APP_ROOT: SNAPSHOT,
+    // The app's own settings given to the benchmark (HALA_SEND_ON_COMMIT=false …) reach the app, for A/B runs.
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith("HALA_"))),
     HALA_WORKERS: workers ? "true" : "false",
   };
 }
@@ -251,7 +253,20 @@ async function startApp(
     logFile: path.join(WORK, `app-${label}.log`),
   });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, child);
+  // The workers may start after the web server answers (in their own thread, scripts/serve.ts): measuring
+  // starts once they run, so that a run does not time their start-up.
+  if (workers)
+    await waitForLogLine(path.join(WORK, `app-${label}.log`), "background workers started", 60_000);
   return child;
+}
+
+async function waitForLogLine(file: string, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(file) && readFileSync(file, "utf8").includes(text)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${path.basename(file)}: no "${text}" within ${timeoutMs} ms`);
 }
 
 // --- load ---------------------------------------------------------------------------------------
