@@ -5,7 +5,9 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { startBackgroundWork } from "./services/background.server";
+import { closeCache } from "./cache.server";
+import { closeDatabase } from "./db.server";
+import { startBackgroundWork, stopBackgroundWork } from "./services/background.server";
 import "./services/workers.server";
 
 export const streamTimeout = 5000;
@@ -19,6 +21,19 @@ export { handleWhatsAppWebhookFast as fastPath } from "./services/whatsapp-webho
 
 // Migrations and the workers (inbox processor, outbox sender, scheduler) start with the server.
 startBackgroundWork();
+
+/**
+ * For scripts/worker-thread.mjs, which runs the workers in a thread of their own (scripts/serve.ts,
+ * HALA_WORKER_THREAD): the same start as above, and a stop that also closes the thread's pool and cache.
+ */
+export const background = {
+  start: startBackgroundWork,
+  async stop(): Promise<void> {
+    await stopBackgroundWork();
+    await closeCache();
+    await closeDatabase();
+  },
+};
 
 export default async function handleRequest(
   request: Request,

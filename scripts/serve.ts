@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 
 const TYPES: Record<string, string> = {
@@ -89,6 +90,69 @@ function serveStatic(
   return false;
 }
 
+/**
+ * Whether the workers run in a thread of their own (HALA_WORKER_THREAD: `auto`, the default, `true` or `false`;
+ * docs/decisions/011-worker-thread.md). Only with a server database: PGlite, the embedded default, lives in one
+ * thread's memory, so without DATABASE_URL the workers stay in the web thread, as they do when the setting is
+ * `false`. No thread when the workers are off (HALA_WORKERS=false: a web-only process).
+ */
+export function workerThreadWanted(env: Record<string, string | undefined> = process.env): boolean {
+  const workers = !["false", "0"].includes(env.HALA_WORKERS ?? "true");
+  const setting = (env.HALA_WORKER_THREAD ?? "auto").toLowerCase();
+  if (!workers || setting === "false" || setting === "0") return false;
+  if (!env.DATABASE_URL) {
+    if (setting === "true" || setting === "1")
+      console.warn(
+        "HALA_WORKER_THREAD needs DATABASE_URL (PGlite cannot be shared): workers run in the web thread",
+      );
+    return false;
+  }
+  return true;
+}
+
+let workerThread: Worker | undefined;
+let workerThreadStopping = false;
+
+/** Starts the workers' thread, and starts it again (backing off) if it dies. */
+function startWorkerThread(buildUrl: string): void {
+  workerThreadStopping = false;
+  let failures = 0;
+  const spawn = () => {
+    const thread = new Worker(new URL("./worker-thread.mjs", import.meta.url), {
+      workerData: { buildUrl },
+      env: { ...process.env, HALA_WORKERS: "true" },
+    });
+    workerThread = thread;
+    thread.on("message", (message: { type?: string }) => {
+      if (message?.type === "started") failures = 0;
+    });
+    thread.on("error", (error) => console.error("worker thread failed:", error));
+    thread.on("exit", (code) => {
+      if (workerThread === thread) workerThread = undefined;
+      if (workerThreadStopping) return;
+      const delay = Math.min(30_000, 1_000 * 2 ** failures++);
+      console.error(`worker thread exited (code ${code}); starting it again in ${delay} ms`);
+      setTimeout(spawn, delay).unref();
+    });
+  };
+  spawn();
+}
+
+/**
+ * Stops the workers' thread, if one runs: its workers finish their batches (leases keep anything cut short
+ * safe) and it closes its pool; at most `timeoutMs`, then it is terminated.
+ */
+export async function stopWorkerThread(timeoutMs = 8_000): Promise<void> {
+  workerThreadStopping = true;
+  const thread = workerThread;
+  if (!thread) return;
+  const exited = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
+  thread.postMessage({ type: "stop" });
+  const timer = setTimeout(() => void thread.terminate(), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
 export async function serve(options: {
   port: number;
   host?: string;
@@ -105,7 +169,15 @@ export async function serve(options: {
 }): Promise<Server> {
   const root = options.root ?? process.cwd();
   const buildPath = path.join(root, "build/server/index.js");
-  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  const buildUrl = pathToFileURL(buildPath).href;
+  const threaded = workerThreadWanted();
+  if (threaded) {
+    // This thread answers requests; the workers' thread runs the workers (and gets this thread's wakes).
+    process.env.HALA_WORKERS = "false";
+    process.env.HALA_WORKER_THREAD_RUNNING = "1";
+  }
+  const build = (await import(buildUrl)) as ServerBuild;
+  if (threaded) startWorkerThread(buildUrl);
   const handle = createRequestHandler(build, "production");
   const fastPath = (build.entry.module as { fastPath?: FastPath }).fastPath;
   const clientDir = path.join(root, "build/client");

@@ -5,7 +5,7 @@
  * remix-serve did. SIGTERM/SIGINT stop accepting connections and exit once open requests are answered (at
  * most 10 s).
  */
-import { serve } from "./serve";
+import { serve, stopWorkerThread } from "./serve";
 
 process.env.NODE_ENV ||= "production";
 const port = Number(process.env.PORT ?? 3000);
@@ -17,9 +17,11 @@ let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  server.close(() => process.exit(0));
+  // Requests first, then the workers' thread (if any) finishes its batches; at most 10 s in all.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   setTimeout(() => process.exit(0), 10_000).unref();
+  void Promise.all([closed, stopWorkerThread()]).then(() => process.exit(0));
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

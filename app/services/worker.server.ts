@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { BroadcastChannel } from "node:worker_threads";
 import { cache } from "~/cache.server";
 import { logger } from "~/logger.server";
 import type { Worker } from "./background.server";
@@ -15,8 +16,28 @@ local.setMaxListeners(100);
 const WAKE_COALESCE_MS = 25;
 const pendingWakes = new Set<string>();
 
+/**
+ * When scripts/serve.ts runs the workers in a thread of their own (HALA_WORKER_THREAD), the web thread's wakes
+ * reach them through a BroadcastChannel (the process's threads; no cache round trip, and the in-process cache
+ * cannot cross threads). One message per channel per turn of the event loop, however many webhooks came in it.
+ */
+const threadWakes =
+  process.env.HALA_WORKER_THREAD_RUNNING === "1" ? new BroadcastChannel("hala:wake") : undefined;
+if (threadWakes) {
+  threadWakes.unref();
+  threadWakes.onmessage = (event) => local.emit(String((event as { data?: unknown }).data));
+}
+const pendingThreadWakes = new Set<string>();
+
 export function wake(channel: string): void {
   local.emit(channel);
+  if (threadWakes && !pendingThreadWakes.has(channel)) {
+    pendingThreadWakes.add(channel);
+    setImmediate(() => {
+      pendingThreadWakes.delete(channel);
+      threadWakes.postMessage(channel);
+    });
+  }
   if (pendingWakes.has(channel)) return;
   pendingWakes.add(channel);
   setTimeout(() => {

@@ -1,0 +1,36 @@
+/**
+ * The background workers (inbox processor, outbox sender, scheduler) in a thread of the app's process, started
+ * by scripts/serve.ts when HALA_WORKER_THREAD allows it (docs/decisions/011-worker-thread.md): the built app's
+ * module graph loaded a second time, with HALA_WORKERS=true, its own database pool and cache connection. The
+ * web thread answers requests; this one processes what they stored. Plain JavaScript: it loads the build.
+ */
+import os from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
+
+// Acknowledging webhooks comes first: this thread runs at a lower priority (Linux keeps a nice value per
+// thread; 0 means the calling thread), so on a busy machine the web thread gets the CPU it needs and the
+// workers take the rest. HALA_WORKER_THREAD_NICE (default 10, 0 to keep the process's).
+const nice = Number(process.env.HALA_WORKER_THREAD_NICE ?? 10);
+if (Number.isFinite(nice) && nice > 0) {
+  try {
+    os.setPriority(0, Math.min(19, os.getPriority(0) + Math.floor(nice)));
+  } catch (error) {
+    console.warn("worker thread priority not lowered:", error.message);
+  }
+}
+
+const build = await import(workerData.buildUrl);
+const background = build.entry.module.background;
+// Importing the build started the workers (app/entry.server.tsx); this waits for the migrations and the start.
+await background.start();
+parentPort.postMessage({ type: "started" });
+
+parentPort.on("message", async (message) => {
+  if (message?.type !== "stop") return;
+  try {
+    await background.stop();
+  } finally {
+    parentPort.postMessage({ type: "stopped" });
+    process.exit(0);
+  }
+});
