@@ -7,10 +7,10 @@
 import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 
-// Acknowledging webhooks comes first: this thread runs at a lower priority (Linux keeps a nice value per
-// thread; 0 means the calling thread), so on a busy machine the web thread gets the CPU it needs and the
-// workers take the rest. HALA_WORKER_THREAD_NICE (default 10, 0 to keep the process's).
-const nice = Number(process.env.HALA_WORKER_THREAD_NICE ?? 10);
+// HALA_WORKER_THREAD_NICE (default 0): run this thread at a lower CPU priority than the web thread (Linux keeps a
+// nice value per thread; 0 means the calling thread). Off by default: on a saturated machine a lower priority
+// delays the request after its rate token, past the number's rate window (docs/decisions/011-worker-thread.md).
+const nice = Number(process.env.HALA_WORKER_THREAD_NICE ?? 0);
 if (Number.isFinite(nice) && nice > 0) {
   try {
     os.setPriority(0, Math.min(19, os.getPriority(0) + Math.floor(nice)));

@@ -101,6 +101,8 @@ export function appEnv(o: AppOptions): NodeJS.ProcessEnv {
     SHOPIFY_APP_URL: "https://hala-res.example.com",
     ENCRYPTION_KEY: o.encryptionKey,
     GRAPH_API_URL: o.graphUrl,
+    // The app's own settings set in the suite's environment reach the app (HALA_WORKER_THREAD=false …).
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith("HALA_"))),
     HALA_WORKERS: "true",
     BENCH_APP_ROOT: o.snapshot.root,
     ...(o.extraEnv ?? {}),
