@@ -22,6 +22,7 @@ import {
   queueOutboundMessages,
   type InboundTurnWrite,
 } from "~/adapters/db/messages.server";
+import { getAiSettings, saveAiSettings } from "~/adapters/db/ai.server";
 import { ensureShop } from "~/adapters/db/shops.server";
 import { database, db, setDatabase, type RawDb } from "~/db.server";
 import { setupTestDatabase } from "./helpers/db";
@@ -424,6 +425,29 @@ describe("ensureContactAndConversation (two upserts, one statement)", () => {
     const other = await ensureContactAndConversation(B, { waId: "966500000009", initialState: {} });
     expect(other.contact.id).not.toBe(first.contact.id);
     expect(other.contact.shop).toBe(B);
+  });
+});
+
+describe("getAiSettings (one SELECT)", () => {
+  it("returns the row exactly as Prisma reads it, only the shop's, and null without one", async () => {
+    await ensureShop(A);
+    await ensureShop(B);
+    expect(await getAiSettings(A)).toBeNull();
+    await saveAiSettings(A, {
+      enabled: true,
+      baseUrl: "https://llm.example.com/v1",
+      model: "m-1",
+      apiKey: "sk-secret",
+      systemPrompt: "Be brief",
+      tone: null,
+      storeFacts: "We ship from Dubai",
+      maxReplyChars: 400,
+    });
+    const read = await getAiSettings(A);
+    expect(read).toEqual(await db().aiSettings.findUnique({ where: { shop: A } }));
+    expect(read?.createdAt).toBeInstanceOf(Date);
+    expect(read?.apiKeyEnc).not.toContain("sk-secret");
+    expect(await getAiSettings(B)).toBeNull();
   });
 });
 

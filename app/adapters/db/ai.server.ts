@@ -1,6 +1,7 @@
 import { Prisma, type AiSettings, type LlmCall } from "@prisma/client";
 import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
+import { withDates, type JsonRow } from "./json-row";
 import { storableText } from "./text.server";
 
 /**
@@ -21,8 +22,17 @@ export interface AiSettingsInput {
   maxReplyChars: number;
 }
 
+/**
+ * The shop's assistant settings. One plain SELECT (docs/decisions/010-hot-path-sql.md): the inbox worker reads
+ * them for every message the rules did not match, and a Prisma findUnique cost about 6 % of the worker's CPU.
+ */
 export async function getAiSettings(shop: string): Promise<AiSettings | null> {
-  return db().aiSettings.findUnique({ where: { shop } });
+  const [found] = await database().raw.query<{ row: JsonRow }>(
+    `SELECT to_jsonb(a.*) AS row FROM "AiSettings" a WHERE a.shop = $1`,
+    [shop],
+    { prepare: true },
+  );
+  return found ? (withDates(found.row, ["createdAt", "updatedAt"]) as unknown as AiSettings) : null;
 }
 
 export async function saveAiSettings(shop: string, input: AiSettingsInput): Promise<AiSettings> {
