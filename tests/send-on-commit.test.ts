@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AccountCredentials } from "~/adapters/db/accounts.server";
 import { commitInboundTurn, queueOutboundMessages } from "~/adapters/db/messages.server";
 import { sendGraphMessage } from "~/adapters/whatsapp/client.server";
@@ -12,42 +12,22 @@ import {
   sendOutboxBatch,
   settleSendsOnCommit,
 } from "~/services/outbox.server";
-import { createGraphApiFake } from "./mocks/graph-api";
-import { server } from "./mocks/server";
-import { DemoShopifyStore } from "./mocks/demo-catalog";
-import { createShopifyAdminHandlers } from "./mocks/shopify-admin";
+import { channelBenchForEachTest } from "./helpers/channel";
 import { setupTestDatabase } from "./helpers/db";
 import { callRoute } from "./helpers/remix";
-import {
-  inboundPayload,
-  seedStore,
-  textMessage,
-  whatsappWebhookRequest,
-  type TestStore,
-} from "./helpers/whatsapp";
+import { inboundPayload, textMessage, whatsappWebhookRequest, type TestStore } from "./helpers/whatsapp";
 
 // Send on commit (docs/decisions/010-hot-path-sql.md): the inbox worker stores a turn's replies already claimed
 // when nothing earlier in the conversation is unsent, and sends them at once, without the outbox.
 
 setupTestDatabase();
 
-const graph = createGraphApiFake();
+// Sends still in flight end with their test.
+const bench = channelBenchForEachTest({ afterEach: settleSendsOnCommit });
+const graph = bench.graph;
 let store: TestStore;
-
-beforeEach(async () => {
-  graph.reset();
-  server.use(
-    ...graph.handlers,
-    ...createShopifyAdminHandlers(new DemoShopifyStore({ shopDomain: "test-shop.myshopify.com" }), {
-      catchAll: true,
-    }),
-  );
-  store = await seedStore();
-});
-
-afterEach(async () => {
-  await settleSendsOnCommit();
-  graph.reset();
+beforeEach(() => {
+  store = bench.store;
 });
 
 const post = (waId: string, text: string) =>

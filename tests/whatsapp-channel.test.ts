@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { claimInboundEvents } from "~/adapters/db/inbound-events.server";
 import { applyMessageStatus, markOutboundSent, queueOutboundMessages } from "~/adapters/db/messages.server";
 import { sendGraphMessage } from "~/adapters/whatsapp/client.server";
@@ -7,15 +7,11 @@ import { action, loader } from "~/routes/webhooks.whatsapp";
 import { processInboxBatch } from "~/services/inbox.server";
 import { OUTSIDE_WINDOW_TITLE, sendOutboxBatch } from "~/services/outbox.server";
 import { INBOUND_BURST } from "~/services/conversation.server";
-import { createGraphApiFake } from "./mocks/graph-api";
-import { server } from "./mocks/server";
-import { DemoShopifyStore } from "./mocks/demo-catalog";
-import { createShopifyAdminHandlers } from "./mocks/shopify-admin";
+import { channelBenchForEachTest } from "./helpers/channel";
 import { setupTestDatabase } from "./helpers/db";
 import { callRoute } from "./helpers/remix";
 import {
   inboundPayload,
-  seedStore,
   statusPayload,
   textMessage,
   whatsappFixture,
@@ -26,21 +22,12 @@ import {
 
 setupTestDatabase();
 
-const graph = createGraphApiFake();
+const bench = channelBenchForEachTest();
+const graph = bench.graph;
 let store: TestStore;
-
-beforeEach(async () => {
-  graph.reset();
-  server.use(
-    ...graph.handlers,
-    ...createShopifyAdminHandlers(new DemoShopifyStore({ shopDomain: "test-shop.myshopify.com" }), {
-      catchAll: true,
-    }),
-  );
-  store = await seedStore();
+beforeEach(() => {
+  store = bench.store;
 });
-
-afterEach(() => graph.reset());
 
 const post = (
   payload: unknown,
