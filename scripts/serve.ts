@@ -117,6 +117,9 @@ let workerThreadStopping = false;
 function startWorkerThread(buildUrl: string): void {
   workerThreadStopping = false;
   let failures = 0;
+  // Read by /healthz (app/services/health.server.ts), which runs in this thread.
+  const status = { running: false, restarts: 0 };
+  (globalThis as { __halaWorkerThread?: typeof status }).__halaWorkerThread = status;
   const spawn = () => {
     const thread = new Worker(new URL("./worker-thread.mjs", import.meta.url), {
       workerData: { buildUrl },
@@ -124,12 +127,16 @@ function startWorkerThread(buildUrl: string): void {
     });
     workerThread = thread;
     thread.on("message", (message: { type?: string }) => {
-      if (message?.type === "started") failures = 0;
+      if (message?.type !== "started") return;
+      failures = 0;
+      status.running = true;
     });
     thread.on("error", (error) => console.error("worker thread failed:", error));
     thread.on("exit", (code) => {
       if (workerThread === thread) workerThread = undefined;
+      status.running = false;
       if (workerThreadStopping) return;
+      status.restarts++;
       const delay = Math.min(30_000, 1_000 * 2 ** failures++);
       console.error(`worker thread exited (code ${code}); starting it again in ${delay} ms`);
       setTimeout(spawn, delay).unref();

@@ -37,6 +37,21 @@ describe("/healthz", () => {
     }
   });
 
+  it("reports where the workers run: off here (tests), in-process, or in their own thread and whether it runs", async () => {
+    const global = globalThis as { __halaWorkerThread?: { running: boolean; restarts: number } };
+    expect(await (await healthz()).json()).toMatchObject({ workers: "off" });
+    try {
+      global.__halaWorkerThread = { running: true, restarts: 0 };
+      expect(await (await healthz()).json()).toMatchObject({ workers: "thread", workerThreadRestarts: 0 });
+      global.__halaWorkerThread = { running: false, restarts: 3 };
+      const response = await healthz();
+      expect(response.status).toBe(200); // the web side answers either way
+      expect(await response.json()).toMatchObject({ workers: "thread-restarting", workerThreadRestarts: 3 });
+    } finally {
+      delete global.__halaWorkerThread;
+    }
+  });
+
   it("reports the database and the cache", async () => {
     const response = await healthz();
     expect(response.status).toBe(200);

@@ -76,6 +76,7 @@ describe("serve() with the workers in their own thread", () => {
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
     if (root) rmSync(root, { recursive: true, force: true });
+    delete (globalThis as { __halaWorkerThread?: object }).__halaWorkerThread;
   });
 
   it("the web thread imports the build with the workers off; a thread runs them, is started again after a failed start, and stops on request", async () => {
@@ -113,8 +114,16 @@ describe("serve() with the workers in their own thread", () => {
       expect(started).toHaveLength(1);
       expect(started[0].threadId).toBe(imports[2].threadId);
 
+      // What /healthz reports (app/services/health.server.ts): running, started again once.
+      const status = () => (globalThis as { __halaWorkerThread?: object }).__halaWorkerThread;
+      await until(
+        () => JSON.stringify(status()) === JSON.stringify({ running: true, restarts: 1 }),
+        "the status",
+      );
+
       await stopWorkerThread();
       expect(reports.filter((r) => r.event === "stop").map((r) => r.threadId)).toEqual([imports[2].threadId]);
+      expect(status()).toEqual({ running: false, restarts: 1 });
     } finally {
       channel.close();
     }
