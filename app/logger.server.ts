@@ -63,7 +63,24 @@ export function withIncomingRequestId<T>(incoming: string | null, fn: () => Prom
   return requestContext.run({ requestId }, fn);
 }
 
+/**
+ * A logger with these fields on every line. The child logger is made when it is first used: the inbox worker
+ * takes one per message and rarely writes with it, and making a child serialises and redacts its fields
+ * (about 1.5 % of the worker's CPU in a profile of the drain).
+ */
 export function log(bindings: { shop?: string; requestId?: string; [k: string]: unknown }): Logger {
   const requestId = requestContext.getStore()?.requestId;
-  return logger.child(requestId && !bindings.requestId ? { requestId, ...bindings } : bindings);
+  const fields = requestId && !bindings.requestId ? { requestId, ...bindings } : bindings;
+  let child: Logger | undefined;
+  return new Proxy({} as Logger, {
+    get(_target, property) {
+      child ??= logger.child(fields);
+      const value = Reflect.get(child, property, child) as unknown;
+      return typeof value === "function" ? value.bind(child) : value;
+    },
+    set(_target, property, value) {
+      child ??= logger.child(fields);
+      return Reflect.set(child, property, value, child);
+    },
+  });
 }

@@ -1,8 +1,9 @@
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { migrate } from "~/adapters/db/migrate.server";
 import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
 import { createDatabase, database, db, setDatabase } from "~/db.server";
+import * as loggers from "~/logger.server";
 import { log, setLogDestination, withRequestId } from "~/logger.server";
 import { loader as healthz } from "~/routes/healthz";
 import { setupTestDatabase } from "./helpers/db";
@@ -132,5 +133,37 @@ describe("structured logs", () => {
       app: "hala",
     });
     expect(second.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("a logger makes its child only when it writes, with the fields (and request id) of when it was taken", async () => {
+    const lines: string[] = [];
+    setLogDestination(
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const child = vi.spyOn(loggers.logger, "child");
+    const unused = log({ shop: "quiet-shop.myshopify.com" });
+    expect(unused).toBeDefined();
+    expect(child).not.toHaveBeenCalled();
+    const later = await withRequestId(
+      new Request("https://hala.test/", { headers: { "x-request-id": "req-taken-here" } }),
+      async () => log({ shop: "late-shop.myshopify.com", eventId: "e1" }),
+    );
+    later.warn({ attempt: 2 }, "written after the request");
+    expect(later.isLevelEnabled("warn")).toBe(true);
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      msg: "written after the request",
+      shop: "late-shop.myshopify.com",
+      eventId: "e1",
+      requestId: "req-taken-here",
+      attempt: 2,
+      level: 40,
+    });
+    child.mockRestore();
   });
 });
