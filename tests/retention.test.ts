@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { storeInboundEvents, type NewInboundEvent } from "~/adapters/db/inbound-events.server";
 import { db } from "~/db.server";
 import { env, envSchema } from "~/env.server";
-import { sweepInboundEvents } from "~/services/retention.server";
+import { claimWebhookDelivery } from "~/adapters/db/webhook-deliveries.server";
+import {
+  sweepInboundEvents,
+  sweepWebhookDeliveries,
+  WEBHOOK_DELIVERY_RETENTION_DAYS,
+} from "~/services/retention.server";
 import { setupTestDatabase } from "./helpers/db";
 
 setupTestDatabase();
@@ -58,5 +63,31 @@ describe("retention of processed webhook items", () => {
     expect(await sweepInboundEvents(NOW, 2)).toBe(2);
     expect(await sweepInboundEvents(NOW, 2)).toBe(1);
     expect(await sweepInboundEvents(NOW, 2)).toBe(0);
+  });
+});
+
+describe("retention of Shopify webhook delivery claims", () => {
+  async function claimed(webhookId: string, daysAgo: number, shop = "keep.myshopify.com") {
+    expect(await claimWebhookDelivery(shop, webhookId, "orders/fulfilled")).toBe(true);
+    await db().webhookDelivery.update({
+      where: { webhookId },
+      data: { receivedAt: new Date(NOW.getTime() - daysAgo * DAY) },
+    });
+  }
+
+  it("deletes claims older than Shopify's retries (8 over 4 hours) with a wide margin (7 days), in any shop, in batches", async () => {
+    expect(WEBHOOK_DELIVERY_RETENTION_DAYS).toBeGreaterThanOrEqual(3);
+    await claimed("wh-old-1", 8);
+    await claimed("wh-old-2", 30, "other.myshopify.com");
+    await claimed("wh-old-3", 9);
+    await claimed("wh-recent", 6);
+    await claimed("wh-today", 0);
+    expect(await sweepWebhookDeliveries(NOW, 2)).toBe(2);
+    expect(await sweepWebhookDeliveries(NOW, 2)).toBe(1);
+    expect(await sweepWebhookDeliveries(NOW, 2)).toBe(0);
+    const left = await db().webhookDelivery.findMany({ orderBy: { webhookId: "asc" } });
+    expect(left.map((d) => d.webhookId)).toEqual(["wh-recent", "wh-today"]);
+    // A recent delivery is still recognised when Shopify retries it.
+    expect(await claimWebhookDelivery("keep.myshopify.com", "wh-recent", "orders/fulfilled")).toBe(false);
   });
 });

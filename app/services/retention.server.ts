@@ -1,4 +1,5 @@
 import { deleteProcessedInboundEvents } from "~/adapters/db/inbound-events.server";
+import { deleteOldWebhookDeliveries } from "~/adapters/db/webhook-deliveries.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { registerWorker } from "./background.server";
@@ -21,13 +22,27 @@ export async function sweepInboundEvents(now = new Date(), limit = SWEEP_BATCH):
   return deleted;
 }
 
+/**
+ * Shopify webhook delivery claims (X-Shopify-Webhook-Id, for idempotency) are kept this long: Shopify retries
+ * a failed delivery 8 times over 4 hours, so a week is a wide margin and the table stops growing with every webhook.
+ */
+export const WEBHOOK_DELIVERY_RETENTION_DAYS = 7;
+
+/** One sweep step for the Shopify delivery claims; returns how many rows went. */
+export async function sweepWebhookDeliveries(now = new Date(), limit = SWEEP_BATCH): Promise<number> {
+  const before = new Date(now.getTime() - WEBHOOK_DELIVERY_RETENTION_DAYS * DAY_MS);
+  const deleted = await deleteOldWebhookDeliveries(before, limit);
+  if (deleted > 0) logger.info({ deleted, before }, "retention: old Shopify webhook delivery claims deleted");
+  return deleted;
+}
+
 /** Sweeps batch after batch until nothing is due, then hourly. */
 export const retentionWorker = () =>
   createPollingWorker({
     name: "retention",
     channel: "retention",
     pollMs: SWEEP_EVERY_MS,
-    runOnce: () => sweepInboundEvents(),
+    runOnce: async () => (await sweepInboundEvents()) + (await sweepWebhookDeliveries()),
     errorBackoffMs: 60_000,
   });
 

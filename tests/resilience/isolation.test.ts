@@ -864,6 +864,17 @@ const ISOLATION: Record<string, Check> = {
       // X-Shopify-Webhook-Id is global (Shopify's UUID): shop A claiming B's id is refused, B's claim stays.
       both(fn, (s) => [A, s.webhookId, "orders/create"], ctx),
   },
+  "webhook-deliveries:deleteOldWebhookDeliveries": {
+    kind: "global",
+    why: "the retention sweep over all shops: it deletes delivery claims by age only (tests/retention.test.ts), long after Shopify's retries end",
+    run: async (fn) => {
+      const before = await shopSnapshot(B);
+      // Nothing of B's is older than the epoch: the sweep touches nothing of B's.
+      expect(await call(fn, new Date(0), 1_000)).toBe(0);
+      expect(diffSnapshots(before, await shopSnapshot(B))).toEqual([]);
+      return null;
+    },
+  },
   "webhook-deliveries:releaseWebhookDelivery": {
     kind: "write",
     run: (fn, ctx) => both(fn, (s) => [A, s.webhookId], ctx),
