@@ -10,6 +10,20 @@ import { setupTestDatabase } from "./helpers/db";
 
 setupTestDatabase();
 
+/** Sends every log line (level trace) to the returned array, for the test to read. */
+function captureLogs(): string[] {
+  const lines: string[] = [];
+  setLogDestination(
+    new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  return lines;
+}
+
 describe("migrations", () => {
   it("are recorded, so a second run applies nothing", async () => {
     const again = await migrate(database().raw);
@@ -86,15 +100,7 @@ describe("secrets at rest", () => {
     const row = await db().whatsAppAccount.findUniqueOrThrow({ where: { phoneNumberId: "1234567890" } });
     expect(openSecret(row.accessTokenEnc)).toBe(token);
 
-    const lines: string[] = [];
-    setLogDestination(
-      new Writable({
-        write(chunk, _enc, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const lines = captureLogs();
     const logger = log({ shop: "secret-shop.myshopify.com" });
     logger.info({ accessToken: token, account: { appSecret, phoneNumberId: "1234567890" } }, "account saved");
     logger.debug({ headers: { authorization: `Bearer ${token}` } }, "graph call");
@@ -109,15 +115,7 @@ describe("secrets at rest", () => {
 
 describe("structured logs", () => {
   it("are JSON lines carrying the shop and the request id", async () => {
-    const lines: string[] = [];
-    setLogDestination(
-      new Writable({
-        write(chunk, _enc, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const lines = captureLogs();
     const request = new Request("https://hala.test/webhooks/whatsapp", {
       headers: { "x-request-id": "req-abc-123" },
     });
@@ -136,15 +134,7 @@ describe("structured logs", () => {
   });
 
   it("a logger makes its child only when it writes, with the fields (and request id) of when it was taken", async () => {
-    const lines: string[] = [];
-    setLogDestination(
-      new Writable({
-        write(chunk, _enc, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const lines = captureLogs();
     const child = vi.spyOn(loggers.logger, "child");
     const unused = log({ shop: "quiet-shop.myshopify.com" });
     expect(unused).toBeDefined();

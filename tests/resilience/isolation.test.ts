@@ -306,6 +306,14 @@ const turnOf = (s: Seeded) => ({
   ],
 });
 
+/** A retention sweep `(before, limit)` over all shops: with nothing older than the epoch, B's rows stay as they are. */
+async function sweepTouchesNothingOfB(fn: (...args: never[]) => unknown) {
+  const before = await shopSnapshot(B);
+  expect(await call(fn, new Date(0), 1_000)).toBe(0);
+  expect(diffSnapshots(before, await shopSnapshot(B))).toEqual([]);
+  return null;
+}
+
 /** How every exported model function is checked. A new export must be added here. */
 const ISOLATION: Record<string, Check> = {
   // accounts.server
@@ -562,13 +570,7 @@ const ISOLATION: Record<string, Check> = {
   "inbound-events:deleteProcessedInboundEvents": {
     kind: "global",
     why: "the retention sweep over all shops: it deletes by status and age only (tests/retention.test.ts), never a row still to process",
-    run: async (fn) => {
-      const before = await shopSnapshot(B);
-      // Nothing of B's is older than the epoch: the sweep touches nothing of B's.
-      expect(await call(fn, new Date(0), 1_000)).toBe(0);
-      expect(diffSnapshots(before, await shopSnapshot(B))).toEqual([]);
-      return null;
-    },
+    run: sweepTouchesNothingOfB,
   },
   "inbound-events:claimInboundEvents": {
     kind: "global",
@@ -867,13 +869,7 @@ const ISOLATION: Record<string, Check> = {
   "webhook-deliveries:deleteOldWebhookDeliveries": {
     kind: "global",
     why: "the retention sweep over all shops: it deletes delivery claims by age only (tests/retention.test.ts), long after Shopify's retries end",
-    run: async (fn) => {
-      const before = await shopSnapshot(B);
-      // Nothing of B's is older than the epoch: the sweep touches nothing of B's.
-      expect(await call(fn, new Date(0), 1_000)).toBe(0);
-      expect(diffSnapshots(before, await shopSnapshot(B))).toEqual([]);
-      return null;
-    },
+    run: sweepTouchesNothingOfB,
   },
   "webhook-deliveries:releaseWebhookDelivery": {
     kind: "write",
