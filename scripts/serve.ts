@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import type { WorkerThreadStatus } from "../app/services/health.server";
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript",
@@ -118,8 +119,8 @@ function startWorkerThread(buildUrl: string): void {
   workerThreadStopping = false;
   let failures = 0;
   // Read by /healthz (app/services/health.server.ts), which runs in this thread.
-  const status = { running: false, restarts: 0 };
-  (globalThis as { __halaWorkerThread?: typeof status }).__halaWorkerThread = status;
+  const status: WorkerThreadStatus = { running: false, restarts: 0 };
+  (globalThis as { __halaWorkerThread?: WorkerThreadStatus }).__halaWorkerThread = status;
   const spawn = () => {
     const thread = new Worker(new URL("./worker-thread.mjs", import.meta.url), {
       workerData: { buildUrl },

@@ -30,7 +30,6 @@ parentPort.on("message", async (message) => {
   try {
     await background.stop();
   } finally {
-    parentPort.postMessage({ type: "stopped" });
-    process.exit(0);
+    process.exit(0); // the web thread waits for this thread's exit
   }
 });

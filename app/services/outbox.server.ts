@@ -194,11 +194,14 @@ async function sendOne(
   return "failed";
 }
 
+/** A conversation's key in this module's per-conversation sets and maps. */
+const conversationKey = (shop: string, conversationId: string) => `${shop}\u0000${conversationId}`;
+
 /** One live-inbox update per conversation a batch of sends touched (not one per message). */
 async function publishUpdates(messages: { shop: string; conversationId: string }[]): Promise<void> {
   const seen = new Set<string>();
   for (const m of messages) {
-    const key = `${m.shop}\u0000${m.conversationId}`;
+    const key = conversationKey(m.shop, m.conversationId);
     if (seen.has(key)) continue;
     seen.add(key);
     await publishConversationUpdate(m.shop, m.conversationId);
@@ -276,7 +279,7 @@ export function sendClaimedNow(
 ): void {
   if (items.length === 0) return;
   const { shop, conversationId } = items[0];
-  const key = `${shop}\u0000${conversationId}`;
+  const key = conversationKey(shop, conversationId);
   inFlightMessages += items.length;
   conversationsInFlight.set(key, (conversationsInFlight.get(key) ?? 0) + 1);
   const task = (async () => {
@@ -307,7 +310,7 @@ export function sendClaimedNow(
 
 /** A turn queued replies in this conversation (for the outbox): wake it when the sends on commit there end. */
 export function noteQueuedReplies(shop: string, conversationId: string): void {
-  const key = `${shop}\u0000${conversationId}`;
+  const key = conversationKey(shop, conversationId);
   if (conversationsInFlight.has(key)) queuedBehind.add(key);
 }
 

@@ -24,7 +24,8 @@ export async function sweepInboundEvents(now = new Date(), limit = SWEEP_BATCH):
 
 /**
  * Shopify webhook delivery claims (X-Shopify-Webhook-Id, for idempotency) are kept this long: Shopify retries
- * a failed delivery 8 times over 4 hours, so a week is a wide margin and the table stops growing with every webhook.
+ * a failed delivery 8 times over 4 hours, so a week is a wide margin, and the table no longer grows with every
+ * webhook.
  */
 export const WEBHOOK_DELIVERY_RETENTION_DAYS = 7;
 

@@ -491,10 +491,10 @@ const COMMIT_TURNS_SQL = `WITH
       -- an earlier turn of the conversation in this statement queues first (the snapshot cannot see its rows)
       AND NOT EXISTS (SELECT 1 FROM t e WHERE e.shop = t.shop AND e.conv = t.conv AND e.k < t.k)
       AND NOT EXISTS (
-      SELECT 1 FROM "Message" p
-      WHERE p.shop = t.shop AND p."conversationId" = t.conv AND p.direction = 'out'
-        AND p.status IN ('queued', 'sending')
-    )
+        SELECT 1 FROM "Message" p
+        WHERE p.shop = t.shop AND p."conversationId" = t.conv AND p.direction = 'out'
+          AND p.status IN ('queued', 'sending')
+      )
   ),
   inbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, wamid, type, body, text, status, "createdAt")

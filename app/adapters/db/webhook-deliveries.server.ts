@@ -23,8 +23,9 @@ export async function releaseWebhookDelivery(shop: string, webhookId: string): P
 /**
  * Retention: deletes up to `limit` delivery claims received before `before`, any shop (one sweep for the whole
  * app). Shopify retries a failed delivery 8 times over 4 hours (developer changelog, September 2024), so an
- * older claim never meets its webhook again; without this the table grows by one row per Shopify webhook for ever. Old rows sit first in the
- * table, so the scan stops early while there is work (as deleteProcessedInboundEvents).
+ * older claim never meets its webhook again; without this the table grows by one row per Shopify webhook for
+ * ever. Old rows sit first in the table, so the scan stops early while there is work (as
+ * deleteProcessedInboundEvents).
  */
 export async function deleteOldWebhookDeliveries(before: Date, limit: number): Promise<number> {
   return database().raw.execute(
