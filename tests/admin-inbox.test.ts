@@ -196,7 +196,7 @@ describe("the conversation list", () => {
     expect((await list("?filter=nonsense&dir=sideways&cursor=%%%")).conversations).toHaveLength(3);
   });
 
-  it("searches contact names, phone numbers and message text (English and Arabic)", async () => {
+  it("searches contact names, phone numbers and message text (English and Arabic), not the bot's replies", async () => {
     const at = new Date();
     await seedConversation(store.shop, {
       waId: "971500000001",
@@ -211,7 +211,12 @@ describe("the conversation list", () => {
     await seedConversation(store.shop, {
       waId: "201000000003",
       name: null,
-      messages: [{ text: "shipping costs?", at }],
+      messages: [
+        { text: "shipping costs?", at },
+        // The bot's replies are not searched (its menus would match every conversation); a merchant's are.
+        { direction: "out", author: "bot", text: "Browse our collections or checkout", at },
+        { direction: "out", author: "merchant", text: "Your parcel leaves tomorrow", at },
+      ],
     });
     await seedConversation(other.shop, {
       waId: "971500000004",
@@ -231,6 +236,8 @@ describe("the conversation list", () => {
     expect(await names("عباية")).toEqual(["966511112222"]);
     expect(await names("سوداء كبير")).toEqual(["966511112222"]);
     expect(await names("nothing-like-this")).toEqual([]);
+    expect(await names("collections")).toEqual([]);
+    expect(await names("parcel")).toEqual(["201000000003"]);
     // LIKE wildcards are searched as text.
     expect(await names("%")).toEqual([]);
     // Search combines with a filter.

@@ -64,9 +64,11 @@ export async function searchConversationIds(
     }
     const tsquery = toPrefixTsQuery(search);
     if (tsquery) {
-      // Same expression as the GIN index "Message_text_search_idx".
+      // Same expression and predicate as the GIN index "Message_text_search_idx": what shoppers and merchants
+      // wrote, not the bot's replies (migration …_message_write_cost).
       or.push(
         `EXISTS (SELECT 1 FROM "Message" m WHERE m.shop = c.shop AND m."conversationId" = c.id
+           AND m.author <> 'bot'
            AND to_tsvector('simple', coalesce(m."text", '')) @@ to_tsquery('simple', ${p(tsquery)}))`,
       );
     }
