@@ -7,7 +7,7 @@ import {
   resetClaimStatistics,
   type AnalyzeSchedule,
 } from "~/adapters/db/claim.server";
-import { claimInboundEvents } from "~/adapters/db/inbound-events.server";
+import { claimInboundEvents, storeInboundEvents } from "~/adapters/db/inbound-events.server";
 import {
   ENSURE_SQL,
   ensureContactAndConversation,
@@ -647,6 +647,45 @@ describe.skipIf(!process.env.DATABASE_URL)(
     });
   },
 );
+
+describe("claimInboundEvents (the claim and the rows in one statement)", () => {
+  it("returns the claimed events in arrival order exactly as Prisma reads them, leased", async () => {
+    const payload = (n: number) => ({ waId: `96650000000${n}`, text: `m${n}`, nested: { list: [n, "x"] } });
+    await storeInboundEvents([
+      {
+        shop: A,
+        phoneNumberId: "pn-a",
+        kind: "message",
+        dedupeKey: "w1",
+        waId: "966500000001",
+        payload: payload(1),
+      },
+      {
+        shop: B,
+        phoneNumberId: "pn-b",
+        kind: "message",
+        dedupeKey: "w2",
+        waId: "966500000002",
+        payload: payload(2),
+      },
+      {
+        shop: A,
+        phoneNumberId: "pn-a",
+        kind: "status",
+        dedupeKey: "w3:read",
+        waId: null,
+        payload: payload(3),
+      },
+    ]);
+    const claimed = await claimInboundEvents(10, 60_000);
+    const read = await db().inboundEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(claimed).toEqual(read);
+    expect(claimed.map((e) => e.dedupeKey)).toEqual(["w1", "w2", "w3:read"]);
+    expect(typeof claimed[0].seq).toBe("bigint");
+    expect(claimed.every((e) => e.attempts === 1 && e.lockedUntil! > new Date())).toBe(true);
+    expect(await claimInboundEvents(10, 60_000)).toEqual([]);
+  });
+});
 
 describe("claimOutboundMessages (the claim and the recipients in one statement)", () => {
   it("returns the claimed messages oldest first, as Message rows, each with its recipient's window and sandbox flag", async () => {
