@@ -16,6 +16,7 @@ import {
   saveConversationState,
 } from "~/adapters/db/conversations.server";
 import {
+  applyMessageStatus,
   commitInboundTurn,
   commitInboundTurns,
   markOutboundSent,
@@ -684,6 +685,169 @@ describe("claimInboundEvents (the claim and the rows in one statement)", () => {
     expect(typeof claimed[0].seq).toBe("bigint");
     expect(claimed.every((e) => e.attempts === 1 && e.lockedUntil! > new Date())).toBe(true);
     expect(await claimInboundEvents(10, 60_000)).toEqual([]);
+  });
+});
+
+describe("applyMessageStatus (one statement)", () => {
+  const T0 = new Date("2026-12-01T10:00:00.000Z");
+  const AT = new Date("2026-12-01T10:05:00.000Z");
+  type Row = {
+    status: string;
+    wamid?: string | null;
+    direction?: string;
+    deliveredAt?: Date;
+    lockedUntil?: Date;
+  };
+  let n = 0;
+  async function message(conversation: { id: string; contactId: string }, row: Row) {
+    n++;
+    return db().message.create({
+      data: {
+        shop: A,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        direction: row.direction ?? "out",
+        author: row.direction === "in" ? "shopper" : "bot",
+        type: "text",
+        body: {},
+        status: row.status,
+        wamid: row.wamid === undefined ? `wamid.S${n}` : row.wamid,
+        deliveredAt: row.deliveredAt ?? null,
+        lockedUntil: row.lockedUntil ?? null,
+      },
+    });
+  }
+
+  it("moves a message up the ranks only; failed replaces queued/sending/sent; a late delivered keeps its time", async () => {
+    const conversation = await conversationIn(A);
+    const cases: [Row, string, string, "applied" | "stale", Record<string, unknown>][] = [
+      [{ status: "queued" }, "sent", "sent", "applied", { sentAt: AT }],
+      [{ status: "sending" }, "delivered", "delivered", "applied", { deliveredAt: AT, sentAt: null }],
+      [{ status: "sent" }, "read", "read", "applied", { readAt: AT }],
+      [{ status: "read" }, "delivered", "read", "stale", { deliveredAt: AT }],
+      [{ status: "read", deliveredAt: T0 }, "delivered", "read", "stale", { deliveredAt: T0 }],
+      [{ status: "delivered" }, "sent", "delivered", "stale", { sentAt: null }],
+      [{ status: "read" }, "read", "read", "stale", { readAt: null }],
+      [
+        { status: "sent" },
+        "failed",
+        "failed",
+        "applied",
+        { failedAt: AT, errorCode: 131049, errorTitle: "x" },
+      ],
+      [{ status: "delivered" }, "failed", "delivered", "stale", { failedAt: null, errorCode: null }],
+      [{ status: "failed" }, "read", "failed", "stale", { readAt: null }],
+      [{ status: "cancelled" }, "sent", "cancelled", "stale", { sentAt: null }],
+      [{ status: "sent" }, "deleted", "sent", "stale", {}],
+      [{ status: "received", direction: "in" }, "read", "received", "stale", { readAt: null }],
+      [{ status: "received", direction: "in" }, "failed", "received", "stale", { failedAt: null }],
+    ];
+    for (const [row, incoming, status, result, fields] of cases) {
+      const m = await message(conversation, row);
+      const label = `${row.status}${row.deliveredAt ? " (delivered before)" : ""} + ${incoming}`;
+      expect(await applyMessageStatus(A, m.wamid!, incoming, AT, { code: 131049, title: "x" }), label).toBe(
+        result,
+      );
+      expect(await db().message.findUniqueOrThrow({ where: { id: m.id } }), label).toMatchObject({
+        status,
+        ...fields,
+      });
+    }
+    expect(await applyMessageStatus(A, "wamid.NOBODY", "read", AT)).toBe("unknown");
+    // A failed status without a title still says why.
+    const titled = await message(conversation, { status: "sent" });
+    await applyMessageStatus(A, titled.wamid!, "failed", AT, { code: 131026 });
+    expect(await db().message.findUniqueOrThrow({ where: { id: titled.id } })).toMatchObject({
+      errorCode: 131026,
+      errorTitle: "failed",
+    });
+  });
+
+  it("attaches the wamid to the message the callback names, never sent yet, and applies the status with it", async () => {
+    const conversation = await conversationIn(A);
+    const cases: [Row, string, "applied" | "stale" | "unknown", Record<string, unknown>][] = [
+      [
+        { status: "sending", wamid: null, lockedUntil: AT },
+        "sent",
+        "applied",
+        { status: "sent", sentAt: AT, lockedUntil: null },
+      ],
+      [
+        { status: "queued", wamid: null },
+        "delivered",
+        "applied",
+        { status: "delivered", sentAt: AT, deliveredAt: AT },
+      ],
+      [{ status: "sending", wamid: null }, "read", "applied", { status: "read", sentAt: AT, readAt: AT }],
+      [
+        { status: "sending", wamid: null },
+        "failed",
+        "applied",
+        { status: "failed", failedAt: AT, errorCode: 131049, errorTitle: "x" },
+      ],
+      [{ status: "sending", wamid: null }, "deleted", "stale", { status: "sent", sentAt: AT }],
+      // Already recorded as sent under another wamid, or not an outbound message: nothing to attach.
+      [
+        { status: "sent", wamid: "wamid.OTHER" },
+        "delivered",
+        "unknown",
+        { status: "sent", wamid: "wamid.OTHER" },
+      ],
+      [
+        { status: "received", wamid: null, direction: "in" },
+        "read",
+        "unknown",
+        { status: "received", wamid: null },
+      ],
+    ];
+    for (const [row, incoming, result, fields] of cases) {
+      const m = await message(conversation, row);
+      const wamid = `wamid.ATTACH${n}`;
+      const label = `${row.status} + ${incoming}`;
+      expect(
+        await applyMessageStatus(A, wamid, incoming, AT, { code: 131049, title: "x" }, m.id),
+        label,
+      ).toBe(result);
+      const after = await db().message.findUniqueOrThrow({ where: { id: m.id } });
+      expect(after, label).toMatchObject({ ...(result === "unknown" ? {} : { wamid }), ...fields });
+    }
+    // Another shop's message is never attached.
+    const theirs = await message(conversation, { status: "sending", wamid: null });
+    expect(await applyMessageStatus(B, "wamid.THEIRS", "sent", AT, {}, theirs.id)).toBe("unknown");
+    expect(await db().message.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ wamid: null });
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)("applyMessageStatus against a concurrent status", () => {
+  it("a status applied by another transaction while this one waits is seen, never stepped back", async () => {
+    const conversation = await conversationIn(A);
+    const m = await db().message.create({
+      data: {
+        shop: A,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        direction: "out",
+        author: "bot",
+        type: "text",
+        body: {},
+        status: "sent",
+        wamid: "wamid.RACE",
+      },
+    });
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`UPDATE "Message" SET status = 'read', "readAt" = now() WHERE id = $1`, [m.id]);
+      // This statement's snapshot still says "sent"; it waits for the row, then must see "read".
+      const applying = applyMessageStatus(A, "wamid.RACE", "delivered", new Date());
+      await new Promise((r) => setTimeout(r, 200));
+      await other.query("COMMIT");
+      expect(await applying).toBe("stale");
+      expect(await db().message.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "read" });
+    } finally {
+      await other.end();
+    }
   });
 });
 

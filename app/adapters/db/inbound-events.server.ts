@@ -118,12 +118,14 @@ export async function completeInboundEvent(
   shop: string,
   id: string,
   status: "done" | "ignored" = "done",
-  tx: Prisma.TransactionClient = db(),
 ): Promise<void> {
-  await tx.inboundEvent.updateMany({
-    where: { shop, id },
-    data: { status, processedAt: new Date(), lockedUntil: null },
-  });
+  // One plain UPDATE (a status webhook ends here: one for every reply sent, delivered and read).
+  await database().raw.execute(
+    `UPDATE "InboundEvent" SET status = $3, "processedAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL
+     WHERE shop = $1 AND id = $2`,
+    [shop, id, status, new Date().toISOString()],
+    { prepare: true },
+  );
 }
 
 /** A failed attempt: retried after `delayMs`, or marked failed after the last attempt. */

@@ -251,8 +251,12 @@ export async function markOutboundFailed(
   });
 }
 
-/** Status order: a late "delivered" never downgrades "read"; "failed" only replaces sent/queued. */
-const STATUS_RANK: Record<string, number> = { queued: 0, sending: 0, sent: 1, delivered: 2, read: 3 };
+/**
+ * Status order: a late "delivered" never downgrades "read"; "failed" only replaces queued/sending/sent. Any other
+ * status (received, failed, cancelled, one Meta adds) has no rank: it is never upgraded and never upgrades.
+ */
+const STATUS_RANK_SQL = (value: string) =>
+  `(CASE ${value} WHEN 'queued' THEN 0 WHEN 'sending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 END)`;
 
 /**
  * Applies a Graph status webhook to our message, monotonically. Returns "applied", "stale" (older than
@@ -271,57 +275,72 @@ export async function applyMessageStatus(
   error?: { code?: number; title?: string },
   callbackRef?: string,
 ): Promise<"applied" | "stale" | "unknown"> {
-  let message = await db().message.findFirst({
-    where: { shop, wamid },
-    select: { id: true, status: true },
-  });
-  if (!message && callbackRef) {
-    const attached = await db().message.updateMany({
-      where: { shop, id: callbackRef, direction: "out", wamid: null, status: { in: ["queued", "sending"] } },
-      data: { wamid, status: "sent", sentAt: at, lockedUntil: null, errorCode: null, errorTitle: null },
-    });
-    if (attached.count > 0) {
-      if (status === "sent") return "applied";
-      message = { id: callbackRef, status: "sent" };
-    }
-  }
-  if (!message) return "unknown";
-  if (status === "failed") {
-    if ((STATUS_RANK[message.status] ?? 9) > STATUS_RANK.sent) return "stale";
-    await db().message.updateMany({
-      where: { shop, id: message.id, status: { in: ["queued", "sending", "sent"] } },
-      data: {
-        status: "failed",
-        failedAt: at,
-        errorCode: error?.code ?? null,
-        errorTitle: error?.title ?? "failed",
-      },
-    });
-    return "applied";
-  }
-  const rank = STATUS_RANK[status];
-  if (rank === undefined) return "stale";
-  const lower = Object.entries(STATUS_RANK)
-    .filter(([, r]) => r < rank)
-    .map(([s]) => s);
-  const timestamps =
-    status === "read" ? { readAt: at } : status === "delivered" ? { deliveredAt: at } : { sentAt: at };
-  const updated = await db().message.updateMany({
-    where: { shop, id: message.id, status: { in: lower } },
-    data: { status, ...timestamps },
-  });
-  if (updated.count === 0) {
-    // Still record the timestamp of a late "delivered" after "read".
-    if (status === "delivered") {
-      await db().message.updateMany({
-        where: { shop, id: message.id, deliveredAt: null },
-        data: { deliveredAt: at },
-      });
-    }
-    return "stale";
-  }
-  return "applied";
+  const [row] = await database().raw.query<{ found: boolean; applied: boolean }>(
+    APPLY_STATUS_SQL,
+    [
+      shop,
+      wamid,
+      status,
+      at.toISOString(),
+      error?.code ?? null,
+      error?.title ?? "failed",
+      callbackRef ?? null,
+    ],
+    { prepare: true },
+  );
+  if (!row?.found) return "unknown";
+  return row.applied ? "applied" : "stale";
 }
+
+// ONE statement (ADR 010; a status webhook comes for every reply sent, delivered and read — more events than the
+// shoppers' messages). $1 shop, $2 wamid, $3 status, $4 time, $5/$6 error code/title, $7 callbackRef.
+// - `found`: our message with that wamid. `upgrade`: a rank above its own (sent < delivered < read) or `failed`
+//   over queued/sending/sent; a late `delivered` that changes nothing else still records its time.
+// - `attach`: no message has the wamid, but the callbackRef names one of the shop's never recorded as sent: it
+//   takes the wamid and counts as sent, then as the status says (one row version, the status applied at once).
+const APPLY_STATUS_SQL = `WITH
+  found AS MATERIALIZED (
+    SELECT m.id,
+           CASE WHEN $3::text = 'failed' THEN m.status IN ('queued', 'sending', 'sent')
+                ELSE coalesce(${STATUS_RANK_SQL("$3::text")} > ${STATUS_RANK_SQL("m.status")}, false)
+           END AS upgrade,
+           ($3::text = 'delivered' AND m."deliveredAt" IS NULL) AS "lateDelivered"
+    FROM "Message" m WHERE m.shop = $1 AND m.wamid = $2
+    LIMIT 1
+    -- the row as it is now, locked: a status applied concurrently (another worker) is seen, never overwritten
+    FOR UPDATE
+  ),
+  upgraded AS (
+    UPDATE "Message" m
+    SET status = CASE WHEN f.upgrade THEN $3::text ELSE m.status END,
+        "sentAt" = CASE WHEN f.upgrade AND $3::text = 'sent' THEN ($4::timestamptz AT TIME ZONE 'UTC') ELSE m."sentAt" END,
+        "deliveredAt" = CASE WHEN $3::text = 'delivered' THEN ($4::timestamptz AT TIME ZONE 'UTC') ELSE m."deliveredAt" END,
+        "readAt" = CASE WHEN f.upgrade AND $3::text = 'read' THEN ($4::timestamptz AT TIME ZONE 'UTC') ELSE m."readAt" END,
+        "failedAt" = CASE WHEN f.upgrade AND $3::text = 'failed' THEN ($4::timestamptz AT TIME ZONE 'UTC') ELSE m."failedAt" END,
+        "errorCode" = CASE WHEN f.upgrade AND $3::text = 'failed' THEN $5::int ELSE m."errorCode" END,
+        "errorTitle" = CASE WHEN f.upgrade AND $3::text = 'failed' THEN $6::text ELSE m."errorTitle" END
+    FROM found f
+    WHERE m.id = f.id AND m.shop = $1 AND (f.upgrade OR f."lateDelivered")
+    RETURNING f.upgrade
+  ),
+  attached AS (
+    UPDATE "Message" m
+    SET wamid = $2,
+        status = CASE WHEN $3::text IN ('delivered', 'read', 'failed') THEN $3::text ELSE 'sent' END,
+        "sentAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "lockedUntil" = NULL,
+        "deliveredAt" = CASE WHEN $3::text = 'delivered' THEN ($4::timestamptz AT TIME ZONE 'UTC') END,
+        "readAt" = CASE WHEN $3::text = 'read' THEN ($4::timestamptz AT TIME ZONE 'UTC') END,
+        "failedAt" = CASE WHEN $3::text = 'failed' THEN ($4::timestamptz AT TIME ZONE 'UTC') END,
+        "errorCode" = CASE WHEN $3::text = 'failed' THEN $5::int END,
+        "errorTitle" = CASE WHEN $3::text = 'failed' THEN $6::text END
+    WHERE $7::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM found)
+      AND m.shop = $1 AND m.id = $7 AND m.direction = 'out' AND m.wamid IS NULL
+      AND m.status IN ('queued', 'sending')
+    RETURNING $3::text IN ('sent', 'delivered', 'read', 'failed') AS applied
+  )
+SELECT EXISTS (SELECT 1 FROM found) OR EXISTS (SELECT 1 FROM attached) AS found,
+       coalesce((SELECT upgrade FROM upgraded), (SELECT upgrade FROM found), (SELECT applied FROM attached), false)
+         AS applied`;
 
 export async function listConversationMessages(shop: string, conversationId: string, take = 100) {
   return db().message.findMany({
