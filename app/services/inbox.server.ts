@@ -78,9 +78,10 @@ async function processOne(row: InboundEventRow, options: InboxBatchOptions): Pro
 /**
  * Events processed at once by one instance. Their writes share statements (group commit: the contact upsert and
  * the turn's commit, app/adapters/db), so more lanes mean bigger statements rather than more connections:
- * measured on 2 cores with workers alone, 8 lanes 237 events/s, 32 lanes 603 (ADR 010).
+ * measured on 2 cores with workers alone, 8 lanes 237 events/s, 32 lanes 603 (ADR 010); once the ensure
+ * statement no longer grew with the square of its group (2026-12-06), 64 lanes 606–819 against 32 lanes 565–576.
  */
-const CONCURRENCY = Math.max(1, Math.floor(Number(process.env.HALA_INBOX_CONCURRENCY ?? 32)) || 32);
+const CONCURRENCY = Math.max(1, Math.floor(Number(process.env.HALA_INBOX_CONCURRENCY ?? 64)) || 64);
 
 /** Claims a batch (at most one event per contact, in arrival order) and processes it. */
 export async function processInboxBatch(
