@@ -4,7 +4,7 @@ import { applyMessageStatus, markOutboundSent, queueOutboundMessages } from "~/a
 import { sendGraphMessage } from "~/adapters/whatsapp/client.server";
 import { database, db } from "~/db.server";
 import { action, loader } from "~/routes/webhooks.whatsapp";
-import { processInboxBatch } from "~/services/inbox.server";
+import { INBOX_BATCHES, inboxWorker, processInboxBatch } from "~/services/inbox.server";
 import { OUTSIDE_WINDOW_TITLE, sendOutboxBatch } from "~/services/outbox.server";
 import { INBOUND_BURST } from "~/services/conversation.server";
 import { channelBenchForEachTest } from "./helpers/channel";
@@ -170,6 +170,36 @@ describe("processing and sending", () => {
     const after = await db().message.findMany({ where: { direction: "out" } });
     expect(after.every((m) => m.status === "sent" && m.wamid?.startsWith("wamid.FAKE"))).toBe(true);
     expect(graph.sent[0].phoneNumberId).toBe(store.phoneNumberId);
+  });
+
+  it("the running worker's batches at once keep each contact's messages in order", async () => {
+    expect(INBOX_BATCHES).toBe(2);
+    const shoppers = Array.from({ length: 8 }, (_, i) => `97150000090${i}`);
+    for (let n = 0; n < 6; n++)
+      for (const waId of shoppers)
+        await post(inboundPayload(store.phoneNumberId, waId, textMessage(`m${n}`)));
+    const worker = inboxWorker();
+    worker.start();
+    try {
+      for (let i = 0; i < 200; i++) {
+        if ((await db().inboundEvent.count({ where: { status: "done" } })) === 48) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await worker.stop();
+    }
+    const events = await db().inboundEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(events.filter((e) => e.status === "done")).toHaveLength(48);
+    for (const waId of shoppers) {
+      const contact = await db().contact.findFirstOrThrow({ where: { waId } });
+      // Each turn's replies are stored when the turn commits: their order is the order the events were processed.
+      const replies = await db().message.findMany({
+        where: { contactId: contact.id, direction: "out" },
+        orderBy: [{ createdAt: "asc" }, { idempotencyKey: "asc" }],
+      });
+      const processed = [...new Set(replies.map((m) => m.idempotencyKey!.split(":")[0]))];
+      expect(processed, waId).toEqual(events.filter((e) => e.waId === waId).map((e) => e.id));
+    }
   });
 
   it("keeps one contact's messages in order", async () => {

@@ -106,10 +106,19 @@ export async function runWithConcurrency<T>(
   await Promise.all(lanes);
 }
 
+/**
+ * Batches one instance runs at once (each claims and processes up to CONCURRENCY events, as another instance
+ * would: the claim keeps each contact's order between them). With one, the next claim waits for the batch's
+ * slowest event and the database idles meanwhile (29 % of the drain idle in bench/results/profile-s18.md).
+ * Measured (ADR 010): workers alone 768–977 events/s with 2 batches against 597–760 with 1.
+ */
+export const INBOX_BATCHES = Math.max(1, Math.floor(Number(process.env.HALA_INBOX_BATCHES ?? 2)) || 2);
+
 export const inboxWorker = () => {
   const worker = createPollingWorker({
     name: "inbox",
     channel: INBOX_CHANNEL,
+    lanes: INBOX_BATCHES,
     pollMs: 500,
     runOnce: () => processInboxBatch(undefined, { settle: false }),
   });
