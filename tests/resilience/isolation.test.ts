@@ -484,6 +484,11 @@ const ISOLATION: Record<string, Check> = {
     kind: "write",
     run: (fn) => call(fn, [{ shop: A, waId: SAME_WA, name: "Newer name", initialState: {} }]),
   },
+  "conversations:ensureParams": {
+    kind: "pure",
+    why: "builds the ensure statement's parameters from the calls it is given (each carries its shop); no query",
+    run: async () => null,
+  },
   "conversations:getConversation": {
     kind: "read",
     run: (fn, ctx) => both(fn, (s) => [A, s.conversationId], ctx),
