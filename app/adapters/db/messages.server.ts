@@ -295,7 +295,8 @@ export async function applyMessageStatus(
 // ONE statement (ADR 010; a status webhook comes for every reply sent, delivered and read — more events than the
 // shoppers' messages). $1 shop, $2 wamid, $3 status, $4 time, $5/$6 error code/title, $7 callbackRef.
 // - `found`: our message with that wamid. `upgrade`: a rank above its own (sent < delivered < read) or `failed`
-//   over queued/sending/sent; a late `delivered` that changes nothing else still records its time.
+//   over queued/sending/sent; a late `delivered` that changes nothing else still records its time. `found` holds
+//   the row's lock, so `upgraded` (run whether or not the result reads it) applies exactly what `found` decided.
 // - `attach`: no message has the wamid, but the callbackRef names one of the shop's never recorded as sent: it
 //   takes the wamid and counts as sent, then as the status says (one row version, the status applied at once).
 const APPLY_STATUS_SQL = `WITH
@@ -321,7 +322,6 @@ const APPLY_STATUS_SQL = `WITH
         "errorTitle" = CASE WHEN f.upgrade AND $3::text = 'failed' THEN $6::text ELSE m."errorTitle" END
     FROM found f
     WHERE m.id = f.id AND m.shop = $1 AND (f.upgrade OR f."lateDelivered")
-    RETURNING f.upgrade
   ),
   attached AS (
     UPDATE "Message" m
@@ -339,8 +339,7 @@ const APPLY_STATUS_SQL = `WITH
     RETURNING $3::text IN ('sent', 'delivered', 'read', 'failed') AS applied
   )
 SELECT EXISTS (SELECT 1 FROM found) OR EXISTS (SELECT 1 FROM attached) AS found,
-       coalesce((SELECT upgrade FROM upgraded), (SELECT upgrade FROM found), (SELECT applied FROM attached), false)
-         AS applied`;
+       coalesce((SELECT upgrade FROM found), (SELECT applied FROM attached), false) AS applied`;
 
 export async function listConversationMessages(shop: string, conversationId: string, take = 100) {
   return db().message.findMany({
