@@ -1,3 +1,4 @@
+import { requestJson, type JsonResponse } from "~/adapters/http-json.server";
 import { env } from "~/env.server";
 import { classifyGraphError, type GraphErrorClass } from "./graph-errors";
 import type { GraphMarkAsReadRequest, GraphMessageRequest } from "./to-graph-request";
@@ -26,32 +27,30 @@ async function graphFetch(
   path: string,
   init: { method?: string; body?: unknown } = {},
 ): Promise<{ ok: true; json: unknown } | { ok: false; error: GraphErrorClass }> {
-  let response: Response;
+  // node:http with keep-alive, not fetch: a send is the hot path's only outbound call (app/adapters/http-json.server.ts).
+  let response: JsonResponse;
   try {
-    response = await fetch(graphUrl(path), {
+    response = await requestJson(graphUrl(path), {
       method: init.method ?? "GET",
-      headers: {
-        Authorization: `Bearer ${credentials.accessToken}`,
-        ...(init.body ? { "Content-Type": "application/json" } : {}),
-      },
-      body: init.body ? JSON.stringify(init.body) : undefined,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: { Authorization: `Bearer ${credentials.accessToken}` },
+      body: init.body,
+      timeoutMs: TIMEOUT_MS,
     });
   } catch {
     return { ok: false, error: classifyGraphError({ status: null }) };
   }
-  const json = await response.json().catch(() => undefined);
-  if (!response.ok) {
+  if (response.status < 200 || response.status >= 300) {
+    const retryAfter = response.headers["retry-after"];
     return {
       ok: false,
       error: classifyGraphError({
         status: response.status,
-        body: json,
-        retryAfter: response.headers.get("retry-after"),
+        body: response.json,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : (retryAfter ?? null),
       }),
     };
   }
-  return { ok: true, json };
+  return { ok: true, json: response.json };
 }
 
 /** POST /{phone-number-id}/messages */
