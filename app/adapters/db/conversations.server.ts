@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Contact, Conversation, Prisma, Shop } from "@prisma/client";
 import { database, db } from "~/db.server";
 import { isDatabaseUnavailable } from "./errors";
@@ -147,6 +148,122 @@ FROM input i
 JOIN contact c ON c.shop = i.shop AND c."waId" = i."waId"
 JOIN conversation v ON v.shop = c.shop AND v."contactId" = c.id
 LEFT JOIN "Shop" s ON s.shop = i.shop`;
+
+export interface FoundContact {
+  /** Null when the shopper never wrote to this shop. */
+  contact: Contact | null;
+  /** Null when the contact has no conversation yet (or there is no contact). */
+  conversation: Conversation | null;
+  /** The shop's row, read in the same statement (null when the shop has none yet). */
+  shop: Shop | null;
+}
+
+/**
+ * The inbox worker's read of a message's shopper: contact, conversation and shop row, or nulls — ONE statement
+ * that writes nothing. A first message's contact and conversation are then created by the turn's own statement,
+ * with the turn's outcome in them (`commitInboundTurn`, app/adapters/db/messages.server.ts): each row written
+ * once, where the ensure statement above inserted both and the turn then rewrote them (a conversation's update
+ * is never HOT: `lastMessageAt` is in three of its indexes). Concurrent callers share statements (group commit).
+ */
+export async function findContactAndConversation(shop: string, waId: string): Promise<FoundContact> {
+  return findGrouped({ shop, waId });
+}
+
+const findGrouped = groupCommit<{ shop: string; waId: string }, FoundContact>({
+  concurrency: ENSURE_STATEMENTS,
+  maxBatch: 64,
+  size: () => 1,
+  run: (calls) => findContactsAndConversations(calls),
+  retryAlone: (error) => !isDatabaseUnavailable(error),
+});
+
+/** Several shoppers at once; one result per call, in order. */
+export async function findContactsAndConversations(
+  calls: { shop: string; waId: string }[],
+): Promise<FoundContact[]> {
+  const rows = await database().raw.query<{
+    n: number | bigint;
+    contact: JsonRow | null;
+    conversation: JsonRow | null;
+    shop: JsonRow | null;
+  }>(FIND_SQL, [calls.map((call) => call.shop), calls.map((call) => call.waId)], { prepare: true });
+  const results: FoundContact[] = calls.map(() => ({ contact: null, conversation: null, shop: null }));
+  for (const row of rows) {
+    results[Number(row.n) - 1] = {
+      contact: row.contact ? (withDates(row.contact, CONTACT_DATES) as unknown as Contact) : null,
+      conversation: row.conversation
+        ? (withDates(row.conversation, CONVERSATION_DATES) as unknown as Conversation)
+        : null,
+      shop: row.shop ? shopFromJson(row.shop) : null,
+    };
+  }
+  return results;
+}
+
+const CONTACT_DATES = ["lastInboundAt", "createdAt", "updatedAt"] as const;
+const CONVERSATION_DATES = ["lastInboundAt", "lastMessageAt", "createdAt", "updatedAt"] as const;
+
+export const FIND_SQL = `SELECT i.n::int AS n,
+       CASE WHEN c.id IS NULL THEN NULL ELSE to_jsonb(c.*) END AS contact,
+       CASE WHEN v.id IS NULL THEN NULL ELSE to_jsonb(v.*) END AS conversation,
+       CASE WHEN s.shop IS NULL THEN NULL ELSE to_jsonb(s.*) END AS shop
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(shop, "waId", n)
+LEFT JOIN "Contact" c ON c.shop = i.shop AND c."waId" = i."waId"
+LEFT JOIN "Conversation" v ON v.shop = c.shop AND v."contactId" = c.id
+LEFT JOIN "Shop" s ON s.shop = i.shop`;
+
+/**
+ * A first message's contact and conversation as the turn will create them (ids made here, so the engine's
+ * context and the replies can name them before they exist): the columns' defaults, the shopper's profile name.
+ */
+export function newContactRow(
+  shop: string,
+  waId: string,
+  name: string | null | undefined,
+  now: Date,
+): Contact {
+  return {
+    id: randomUUID(),
+    shop,
+    waId,
+    name: name || null,
+    language: null,
+    botEnabled: true,
+    blocked: false,
+    optedOut: false,
+    shopifyCustomerId: null,
+    lastInboundAt: null,
+    sandbox: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function newConversationRow(
+  shop: string,
+  contactId: string,
+  accountId: string | null | undefined,
+  state: Prisma.InputJsonValue,
+  now: Date,
+): Conversation {
+  return {
+    id: randomUUID(),
+    shop,
+    contactId,
+    accountId: accountId ?? null,
+    state: state as Prisma.JsonValue,
+    stateVersion: 1,
+    feedback: null,
+    status: "bot",
+    needsAttention: false,
+    unreadCount: 0,
+    lastInboundAt: null,
+    lastMessageAt: now,
+    sandbox: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export async function getConversation(shop: string, id: string) {
   return db().conversation.findFirst({ where: { shop, id } });
