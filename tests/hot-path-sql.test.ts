@@ -142,7 +142,6 @@ describe("commitInboundTurn (the worker's turn as one statement)", () => {
       queued: 3,
       eventDone: true,
       claimed: [],
-      conflict: false,
     });
 
     const messages = await db().message.findMany({ where: { shop: A }, orderBy: { createdAt: "asc" } });
@@ -278,12 +277,12 @@ describe("commitInboundTurns (several lanes' turns in one statement)", () => {
       { shop: A, turn: turnFor(b1, "no-such-event", "wamid.M5", ["x"]) },
     ]);
     expect(results).toEqual([
-      { inboundStored: true, queued: 2, eventDone: true, claimed: [], conflict: false },
-      { inboundStored: true, queued: 0, eventDone: true, claimed: [], conflict: false },
-      { inboundStored: true, queued: 1, eventDone: true, claimed: [], conflict: false },
-      { inboundStored: true, queued: 1, eventDone: true, claimed: [], conflict: false },
+      { inboundStored: true, queued: 2, eventDone: true, claimed: [] },
+      { inboundStored: true, queued: 0, eventDone: true, claimed: [] },
+      { inboundStored: true, queued: 1, eventDone: true, claimed: [] },
+      { inboundStored: true, queued: 1, eventDone: true, claimed: [] },
       // The shopper's message row carries shop A (scoped), but B's conversation is not updated.
-      { inboundStored: true, queued: 1, eventDone: false, claimed: [], conflict: false },
+      { inboundStored: true, queued: 1, eventDone: false, claimed: [] },
     ]);
     const a1Row = await db().conversation.findUniqueOrThrow({ where: { id: a1.id } });
     expect(a1Row.state).toEqual({ node: "two" });

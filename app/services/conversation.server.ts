@@ -1,9 +1,5 @@
-import type { Contact, Conversation, InboundEvent as InboundEventRow, Prisma } from "@prisma/client";
-import {
-  findContactAndConversation,
-  newContactRow,
-  newConversationRow,
-} from "~/adapters/db/conversations.server";
+import type { InboundEvent as InboundEventRow, Prisma } from "@prisma/client";
+import { ensureContactAndConversation } from "~/adapters/db/conversations.server";
 import { commitInboundTurn, type InboundTurnWrite } from "~/adapters/db/messages.server";
 import { ensureShop, getShop } from "~/adapters/db/shops.server";
 import { findAccountsByPhoneNumberIds } from "~/adapters/db/accounts.server";
@@ -203,63 +199,34 @@ export function engineContext(
  * done. A crash before the commit leaves the event pending and it is processed again; the replies' keys
  * (`<event id>:<n>`) make sure it is never answered twice.
  */
-export async function processInboundMessage(row: InboundEventRow, deps: InboundDeps = {}): Promise<void> {
-  // A first message whose contact or conversation another transaction created meanwhile (a feedback request
-  // for the same phone, another instance) wrote nothing: it runs again against the stored rows.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await processInboundMessageOnce(row, deps);
-    } catch (error) {
-      if (!(error instanceof FirstContactRace) || attempt >= 3) throw error;
-      log({ shop: row.shop, eventId: row.id }).info(
-        { attempt },
-        "first contact created meanwhile: processing again",
-      );
-    }
-  }
-}
-
-/** The turn was to create the shopper's rows, which exist now: nothing of it was written. */
-export class FirstContactRace extends Error {
-  constructor() {
-    super("the contact or conversation was created by another transaction during the turn");
-  }
-}
-
-interface InboundDeps {
-  adminClient?: (shop: string) => Promise<AdminClient>;
-  now?: () => Date;
-  sentiment?: (shop: string, text: string) => Promise<SentimentResultEvent>;
-  /**
-   * Send on commit (the inbox worker): the replies are stored claimed and sent at once when the conversation
-   * has nothing earlier unsent (app/services/outbox.server.ts); otherwise, and by default, they are queued.
-   */
-  sendOnCommit?: boolean;
-  sender?: SenderDeps;
-}
-
-async function processInboundMessageOnce(row: InboundEventRow, deps: InboundDeps): Promise<void> {
+export async function processInboundMessage(
+  row: InboundEventRow,
+  deps: {
+    adminClient?: (shop: string) => Promise<AdminClient>;
+    now?: () => Date;
+    sentiment?: (shop: string, text: string) => Promise<SentimentResultEvent>;
+    /**
+     * Send on commit (the inbox worker): the replies are stored claimed and sent at once when the conversation
+     * has nothing earlier unsent (app/services/outbox.server.ts); otherwise, and by default, they are queued.
+     */
+    sendOnCommit?: boolean;
+    sender?: SenderDeps;
+  } = {},
+): Promise<void> {
   const shop = row.shop;
   const item = row.payload as unknown as WebhookMessageItem;
   const now = deps.now?.() ?? new Date();
   const logger = log({ shop, eventId: row.id });
   const [account] = await findAccountsByPhoneNumberIds([row.phoneNumberId]);
-  // The shopper's rows and the shop's, read in one statement. A first message's contact and conversation are
-  // made here and written by the turn's statement, with the turn's outcome in them (each row written once).
-  const found = await findContactAndConversation(shop, item.waId);
-  const contact: Contact = found.contact
-    ? { ...found.contact, name: item.contactName || found.contact.name }
-    : newContactRow(shop, item.waId, item.contactName, now);
-  const conversation: Conversation = found.conversation
-    ? { ...found.conversation, accountId: account?.id ?? found.conversation.accountId }
-    : newConversationRow(
-        shop,
-        contact.id,
-        account?.id,
-        initialState({ language: null }) as unknown as Prisma.InputJsonValue,
-        now,
-      );
-  const shopRow = found.shop ?? (await ensureShop(shop));
+  // The shop's row comes with the contact (one statement); a shop without one yet gets it now.
+  const ensured = await ensureContactAndConversation(shop, {
+    waId: item.waId,
+    name: item.contactName,
+    accountId: account?.id,
+    initialState: initialState({ language: null }) as unknown as Prisma.InputJsonValue,
+  });
+  const { contact, conversation } = ensured;
+  const shopRow = ensured.shop ?? (await ensureShop(shop));
   const event = toInboundEvent(item.raw);
   const receivedAt = new Date(item.timestamp);
 
@@ -354,17 +321,6 @@ async function processInboundMessageOnce(row: InboundEventRow, deps: InboundDeps
     eventId: row.id,
     conversationId: conversation.id,
     contactId: contact.id,
-    contactName: item.contactName || null,
-    accountId: account?.id ?? null,
-    create:
-      found.contact && found.conversation
-        ? undefined
-        : {
-            contact: !found.contact,
-            conversation: !found.conversation,
-            waId: item.waId,
-            initialState: conversation.state as Prisma.InputJsonValue,
-          },
     inbound: {
       wamid: item.wamid,
       type: item.type,
@@ -406,11 +362,9 @@ async function processInboundMessageOnce(row: InboundEventRow, deps: InboundDeps
   let committed: Awaited<ReturnType<typeof commitInboundTurn>>;
   if (!feedbackRecord && checkouts.length === 0) {
     committed = await commitInboundTurn(shop, write);
-    if (committed.conflict) throw new FirstContactRace();
   } else {
     committed = await db().$transaction(async (tx) => {
       const result = await commitInboundTurn(shop, write, tx);
-      if (result.conflict) throw new FirstContactRace(); // rolls back the checkout's or feedback's writes too
       if (feedbackRecord && activeFeedback)
         await saveFeedbackRecord(tx, shop, activeFeedback.feedbackId, feedbackRecord, now);
       for (const checkout of checkouts) {

@@ -489,25 +489,6 @@ const ISOLATION: Record<string, Check> = {
     why: "builds the ensure statement's parameters from the calls it is given (each carries its shop); no query",
     run: async () => null,
   },
-  "conversations:findContactAndConversation": { kind: "read", run: (fn) => call(fn, A, SAME_WA) },
-  "conversations:findContactsAndConversations": {
-    kind: "read",
-    run: (fn) =>
-      call(fn, [
-        { shop: A, waId: SAME_WA },
-        { shop: A, waId: "966555000999" },
-      ]),
-  },
-  "conversations:newContactRow": {
-    kind: "pure",
-    why: "a first message's contact row as the turn will insert it (ids, defaults); no query",
-    run: async () => null,
-  },
-  "conversations:newConversationRow": {
-    kind: "pure",
-    why: "a first message's conversation row as the turn will insert it (ids, defaults); no query",
-    run: async () => null,
-  },
   "conversations:getConversation": {
     kind: "read",
     run: (fn, ctx) => both(fn, (s) => [A, s.conversationId], ctx),

@@ -369,16 +369,6 @@ export interface InboundTurnWrite {
    * instead of through the outbox's claim. Absent: they are queued for the outbox.
    */
   sendNowLeaseMs?: number;
-  /**
-   * A first message (app/adapters/db/conversations.server.ts, `findContactAndConversation`): the statement
-   * creates the contact and/or the conversation, with the ids given above and the turn's outcome in them. If
-   * another transaction created them meanwhile, nothing of the turn is written and the result says `conflict`.
-   */
-  create?: { contact: boolean; conversation: boolean; waId: string; initialState: Prisma.InputJsonValue };
-  /** The shopper's WhatsApp profile name: replaces the stored one when given. */
-  contactName?: string | null;
-  /** The number the message came to: becomes the conversation's when given. */
-  accountId?: string | null;
 }
 
 /**
@@ -405,8 +395,6 @@ export interface TurnResult {
   eventDone: boolean;
   /** The replies stored claimed by the caller (`sendNowLeaseMs`), in the turn's order; empty otherwise. */
   claimed: { id: string; idempotencyKey: string }[];
-  /** The turn was to create its contact or conversation, which another transaction created first: nothing written. */
-  conflict: boolean;
 }
 
 /** Turn-commit statements in flight at once from one instance's inbox worker. */
@@ -431,12 +419,7 @@ export async function commitInboundTurns(
 ): Promise<TurnResult[]> {
   return inDistinctRounds(
     calls,
-    ({ shop, turn }) => [
-      `v:${turn.conversationId}`,
-      `c:${turn.contactId}`,
-      `w:${turn.inbound.wamid}`,
-      ...(turn.create ? [`n:${shop}\n${turn.create.waId}`] : []),
-    ],
+    ({ turn }) => [`v:${turn.conversationId}`, `c:${turn.contactId}`, `w:${turn.inbound.wamid}`],
     (round) => commitTurnsStatement(round, tx),
     0,
   );
@@ -477,12 +460,6 @@ async function commitTurnsStatement(
     replies.map((r) => r.reply.idempotencyKey), // $26
     turns.map((t) => t.sendNowLeaseMs !== undefined), // $27
     turns.map((t) => String(t.sendNowLeaseMs ?? 0)), // $28
-    turns.map((t) => !!t.create?.contact), // $29
-    turns.map((t) => !!t.create?.conversation), // $30
-    turns.map((t) => t.create?.waId ?? null), // $31
-    turns.map((t) => t.contactName || null), // $32
-    turns.map((t) => t.accountId || null), // $33
-    turns.map((t) => (t.create ? JSON.stringify(t.create.initialState) : null)), // $34
   ];
   const rows = tx
     ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURNS_SQL, ...params)
@@ -496,7 +473,6 @@ async function commitTurnsStatement(
     }[];
     const order = new Map(turn.replies.map((reply, i) => [reply.idempotencyKey, i]));
     return {
-      conflict: !!row && !row.ok,
       inboundStored: Number(row?.inbound ?? 0) > 0,
       queued: Number(row?.outbound ?? 0),
       eventDone: Number(row?.done ?? 0) > 0,
@@ -509,7 +485,6 @@ async function commitTurnsStatement(
 
 type TurnCounts = {
   k: number | bigint;
-  ok: boolean;
   inbound: number;
   outbound: number;
   done: number;
@@ -519,46 +494,12 @@ type TurnCounts = {
 // Timestamps travel as ISO strings and are stored as UTC (`timestamp(3)` columns without zone, as Prisma
 // writes them). Replies get distinct createdAt (now + 1 ms each) so one batch keeps its order.
 const COMMIT_TURNS_SQL = `WITH
-  t0 AS MATERIALIZED (
+  t AS MATERIALIZED (
     SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                          $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::boolean[],
-                         $15::boolean[], $16::text[], $17::text[], $29::boolean[], $30::boolean[], $31::text[],
-                         $32::text[], $33::text[], $34::text[])
+                         $15::boolean[], $16::text[], $17::text[])
       WITH ORDINALITY AS t(shop, conv, contact, wamid, type, body, text, received, language, state, sv, status,
-                           attention, "setFeedback", feedback, event, "newContact", "newConv", "waId", name,
-                           "accountId", "initialState", k)
-  ),
-  -- A first message creates its contact and conversation with the turn's outcome in them (one write each).
-  -- Created meanwhile by another transaction (ON CONFLICT: the key exists), the turn writes nothing: the caller
-  -- processes the message again against the stored rows. A conversation for a contact this statement did not
-  -- create is not written either (its contact id would name nobody).
-  new_contact AS (
-    INSERT INTO "Contact" (id, shop, "waId", name, language, "lastInboundAt", "createdAt", "updatedAt")
-    SELECT t.contact, t.shop, t."waId", t.name, t.language, (t.received::timestamptz AT TIME ZONE 'UTC'),
-           ($1::timestamptz AT TIME ZONE 'UTC'), ($1::timestamptz AT TIME ZONE 'UTC')
-    FROM t0 t WHERE t."newContact" ORDER BY t.shop, t."waId"
-    ON CONFLICT DO NOTHING
-    RETURNING id
-  ),
-  new_conversation AS (
-    INSERT INTO "Conversation" (id, shop, "contactId", "accountId", state, "stateVersion", status, "needsAttention",
-                                feedback, "unreadCount", "lastInboundAt", "lastMessageAt", "createdAt", "updatedAt")
-    SELECT t.conv, t.shop, t.contact, t."accountId", COALESCE(t.state, t."initialState")::jsonb, COALESCE(t.sv, 1),
-           COALESCE(t.status, 'bot'), COALESCE(t.attention, false),
-           CASE WHEN t."setFeedback" THEN t.feedback::jsonb END, 1, (t.received::timestamptz AT TIME ZONE 'UTC'),
-           CASE WHEN t.state IS NULL THEN (t.received::timestamptz AT TIME ZONE 'UTC')
-                ELSE ($1::timestamptz AT TIME ZONE 'UTC') END,
-           ($1::timestamptz AT TIME ZONE 'UTC'), ($1::timestamptz AT TIME ZONE 'UTC')
-    FROM t0 t
-    WHERE t."newConv" AND (NOT t."newContact" OR t.contact IN (SELECT id FROM new_contact))
-    ORDER BY t.shop, t.contact
-    ON CONFLICT DO NOTHING
-    RETURNING id
-  ),
-  t AS MATERIALIZED (
-    SELECT * FROM t0
-    WHERE (NOT t0."newContact" OR t0.contact IN (SELECT id FROM new_contact))
-      AND (NOT t0."newConv" OR t0.conv IN (SELECT id FROM new_conversation))
+                           attention, "setFeedback", feedback, event, k)
   ),
   -- Send on commit ($27): a turn's replies are stored claimed when nothing earlier in the conversation is
   -- still unsent (the outbox's order rule, OUTBOX_DUE).
@@ -567,11 +508,11 @@ const COMMIT_TURNS_SQL = `WITH
     WHERE d.now
       -- an earlier turn of the conversation in this statement queues first (the snapshot cannot see its rows)
       AND NOT EXISTS (SELECT 1 FROM t e WHERE e.shop = t.shop AND e.conv = t.conv AND e.k < t.k)
-      AND (t."newConv" OR NOT EXISTS (
+      AND NOT EXISTS (
         SELECT 1 FROM "Message" p
         WHERE p.shop = t.shop AND p."conversationId" = t.conv AND p.direction = 'out'
           AND p.status IN ('queued', 'sending')
-      ))
+      )
   ),
   inbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, wamid, type, body, text, status, "createdAt")
@@ -584,9 +525,9 @@ const COMMIT_TURNS_SQL = `WITH
   contact AS (
     UPDATE "Contact" c
     SET "lastInboundAt" = (t.received::timestamptz AT TIME ZONE 'UTC'), language = COALESCE(t.language, c.language),
-        name = COALESCE(t.name, c.name), "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
+        "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
     FROM t
-    WHERE c.shop = t.shop AND c.id = t.contact AND NOT t."newContact"
+    WHERE c.shop = t.shop AND c.id = t.contact
   ),
   conversation AS (
     UPDATE "Conversation" c
@@ -597,12 +538,11 @@ const COMMIT_TURNS_SQL = `WITH
         status = COALESCE(t.status, c.status),
         "needsAttention" = COALESCE(t.attention, c."needsAttention"),
         feedback = CASE WHEN t."setFeedback" THEN t.feedback::jsonb ELSE c.feedback END,
-        "accountId" = COALESCE(t."accountId", c."accountId"),
         "lastMessageAt" = CASE WHEN t.state IS NULL THEN (t.received::timestamptz AT TIME ZONE 'UTC')
                                ELSE ($1::timestamptz AT TIME ZONE 'UTC') END,
         "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
     FROM t
-    WHERE c.shop = t.shop AND c.id = t.conv AND NOT t."newConv"
+    WHERE c.shop = t.shop AND c.id = t.conv
   ),
   outbound AS (
     INSERT INTO "Message" (id, shop, "conversationId", "contactId", "accountId", "toWaId", direction, author, type,
@@ -628,10 +568,10 @@ const COMMIT_TURNS_SQL = `WITH
     WHERE e.shop = t.shop AND e.id = t.event
     RETURNING e.id
   )
-SELECT t0.k::int AS k, EXISTS (SELECT 1 FROM t WHERE t.k = t0.k) AS ok,
-       (SELECT count(*) FROM inbound WHERE inbound.wamid = t0.wamid)::int AS inbound,
-       (SELECT count(*) FROM outbound WHERE outbound."conversationId" = t0.conv)::int AS outbound,
+SELECT t.k::int AS k,
+       (SELECT count(*) FROM inbound WHERE inbound.wamid = t.wamid)::int AS inbound,
+       (SELECT count(*) FROM outbound WHERE outbound."conversationId" = t.conv)::int AS outbound,
        (SELECT coalesce(json_agg(json_build_object('id', o.id, 'key', o."idempotencyKey")), '[]'::json)
-        FROM outbound o WHERE o."conversationId" = t0.conv AND o.status = 'sending') AS claimed,
-       (SELECT count(*) FROM done WHERE done.id = t0.event)::int AS done
-FROM t0`;
+        FROM outbound o WHERE o."conversationId" = t.conv AND o.status = 'sending') AS claimed,
+       (SELECT count(*) FROM done WHERE done.id = t.event)::int AS done
+FROM t`;
