@@ -544,8 +544,8 @@ async function openLoop(
     const at = graph.firstReplyAt.get(waIds[i]);
     const latency = at === undefined ? Infinity : at - scheduled;
     e2e.push(latency);
-    (scheduled - t0 < OPEN_COLD_S * 1000 ? e2eCold : e2eWarm).push(latency);
     const sentSecond = Math.floor((scheduled - t0) / 1000);
+    (sentSecond < OPEN_COLD_S ? e2eCold : e2eWarm).push(latency);
     if (timeline[sentSecond]) {
       timeline[sentSecond].sent++;
       if (Number.isFinite(latency)) timeline[sentSecond].lat.push(latency);

@@ -6,8 +6,7 @@ import https from "node:https";
  * `/messages`: one per reply). `fetch` (undici) costs far more CPU per request for the same exchange: measured by
  * `npm run bench:graph-client`, 299 µs of CPU per POST with fetch against 129 µs with this client (client and a
  * loopback server together, 20,000 requests, 32 at once; docs/decisions/010-hot-path-sql.md, "The Graph API
- * client"). The
- * response body is read whole, up to `maxBytes`; the timeout covers the whole exchange.
+ * client"). The response body is read whole, up to `maxBytes`; the timeout covers the whole exchange.
  */
 export interface JsonResponse {
   status: number;
