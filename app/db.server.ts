@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { env } from "./env.server";
+import { env, tuning } from "./env.server";
 
 /**
  * The Prisma client and a raw SQL executor for the same database.
@@ -59,7 +59,7 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: Number(process.env.DATABASE_POOL_MAX ?? 20),
+      max: tuning().DATABASE_POOL_MAX,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });

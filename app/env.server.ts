@@ -16,7 +16,67 @@ const bool = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
+/** A whole number in [min, max]; unset or empty means `fallback`. */
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(min).max(max).default(fallback),
+  );
+
+/** A number of seconds ≥ 0; unset or empty means none. */
+const seconds = z.preprocess(
+  (v) => (v === "" || v === undefined ? undefined : v),
+  z.coerce
+    .number()
+    .min(0)
+    .max(31 * 24 * 3600)
+    .optional(),
+);
+
+/**
+ * The operator's tuning knobs (docs in README.md, "Configuration"). They are read when the modules that use them
+ * load, so `tuning()` validates only these: a module imported by a script or test that has no Shopify settings
+ * still loads, and a malformed value stops it with a message that names the variable.
+ */
+export const tuningShape = {
+  /** Run the background workers (inbox processor, outbox sender, scheduler) in this process. */
+  HALA_WORKERS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  /** PostgreSQL pool size of each pool (`app/db.server.ts`). */
+  DATABASE_POOL_MAX: int(1, 1000, 20),
+  /** WhatsApp webhook INSERTs one instance keeps in flight (group commit, ADR 010). */
+  HALA_INTAKE_STATEMENTS: int(1, 64, 4),
+  /** Inbound events one inbox batch processes at once. */
+  HALA_INBOX_CONCURRENCY: int(1, 1024, 64),
+  /** Inbox batches one instance runs at once. */
+  HALA_INBOX_BATCHES: int(1, 16, 2),
+  /** Send batches one instance runs at once. */
+  HALA_OUTBOX_LANES: int(1, 16, 1),
+  /** Replies claimed in the turn's statement and sent at once (ADR 010, "Send on commit"). */
+  HALA_SEND_ON_COMMIT: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
+  /** `auto`/`true`: the workers in a thread of their own when DATABASE_URL is set (ADR 011); `false`: not. */
+  HALA_WORKER_THREAD: z
+    .enum(["auto", "true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : "auto")),
+  /** How much lower the workers' thread runs in CPU priority (Linux nice, 0–19). */
+  HALA_WORKER_THREAD_NICE: int(0, 19, 0),
+  /** Replaces every shop's feedback delay (the demo sets it). */
+  HALA_FEEDBACK_DELAY_SECONDS: seconds,
+  /** How long a handoff waits for a person before the shop's away message (default 300). */
+  HALA_AWAY_DELAY_SECONDS: seconds,
+};
+
+export const tuningSchema = z.object(tuningShape);
+export type Tuning = z.infer<typeof tuningSchema>;
+
 export const envSchema = z.object({
+  ...tuningShape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -62,11 +122,6 @@ export const envSchema = z.object({
   /** Sender of those e-mails. */
   MAIL_FROM: z.string().trim().min(3).default("Hala <no-reply@hala.invalid>"),
 
-  /** Run the background workers (inbox processor, outbox sender, scheduler) in this process. */
-  HALA_WORKERS: z
-    .enum(["true", "false", "1", "0"])
-    .default("true")
-    .transform((v) => v === "true" || v === "1"),
   HALA_DEMO: bool,
   /**
    * Days a processed WhatsApp webhook item (InboundEvent, with its raw payload) is kept. More than Meta's 7 days
@@ -85,7 +140,16 @@ export class EnvError extends Error {
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(source);
+  return parseWith(envSchema, source);
+}
+
+/** The tuning knobs alone, validated (see `tuningShape`). */
+export function parseTuning(source: Record<string, string | undefined>): Tuning {
+  return parseWith(tuningSchema, source);
+}
+
+function parseWith<T extends z.ZodType>(schema: T, source: Record<string, string | undefined>): z.infer<T> {
+  const result = schema.safeParse(source);
   if (!result.success) {
     throw new EnvError(
       result.error.issues.map((issue) => ({
@@ -98,6 +162,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 let cached: Env | undefined;
+let cachedTuning: Tuning | undefined;
+
+/** The validated tuning knobs of this process (parsed on first use). */
+export function tuning(): Tuning {
+  cachedTuning ??= parseTuning(process.env);
+  return cachedTuning;
+}
 
 /** The validated environment of this process (parsed on first use). */
 export function env(): Env {
@@ -108,4 +179,5 @@ export function env(): Env {
 /** For tests that change process.env. */
 export function resetEnvForTests(): void {
   cached = undefined;
+  cachedTuning = undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env.server";
+import { EnvError, parseEnv, parseTuning } from "./env.server";
 
 const valid = {
   SHOPIFY_API_KEY: "key",
@@ -41,6 +41,79 @@ describe("env", () => {
         ].sort(),
       );
       expect((error as Error).message).toContain("SHOPIFY_API_KEY");
+    }
+  });
+
+  it("gives the tuning knobs their defaults without the Shopify settings", () => {
+    expect(parseTuning({})).toEqual({
+      HALA_WORKERS: true,
+      DATABASE_POOL_MAX: 20,
+      HALA_INTAKE_STATEMENTS: 4,
+      HALA_INBOX_CONCURRENCY: 64,
+      HALA_INBOX_BATCHES: 2,
+      HALA_OUTBOX_LANES: 1,
+      HALA_SEND_ON_COMMIT: true,
+      HALA_WORKER_THREAD: "auto",
+      HALA_WORKER_THREAD_NICE: 0,
+      HALA_FEEDBACK_DELAY_SECONDS: undefined,
+      HALA_AWAY_DELAY_SECONDS: undefined,
+    });
+    // Empty means unset, as a blank line in an .env file gives.
+    expect(parseTuning({ HALA_INBOX_CONCURRENCY: "", HALA_SEND_ON_COMMIT: "" })).toMatchObject({
+      HALA_INBOX_CONCURRENCY: 64,
+      HALA_SEND_ON_COMMIT: true,
+    });
+  });
+
+  it("reads the tuning knobs' values", () => {
+    const t = parseTuning({
+      HALA_WORKERS: "0",
+      DATABASE_POOL_MAX: "50",
+      HALA_INBOX_CONCURRENCY: "128",
+      HALA_INBOX_BATCHES: "3",
+      HALA_SEND_ON_COMMIT: "false",
+      HALA_WORKER_THREAD: "false",
+      HALA_WORKER_THREAD_NICE: "10",
+      HALA_FEEDBACK_DELAY_SECONDS: "5",
+      HALA_AWAY_DELAY_SECONDS: "0",
+    });
+    expect(t).toMatchObject({
+      HALA_WORKERS: false,
+      DATABASE_POOL_MAX: 50,
+      HALA_INBOX_CONCURRENCY: 128,
+      HALA_INBOX_BATCHES: 3,
+      HALA_SEND_ON_COMMIT: false,
+      HALA_WORKER_THREAD: false,
+      HALA_WORKER_THREAD_NICE: 10,
+      HALA_FEEDBACK_DELAY_SECONDS: 5,
+      HALA_AWAY_DELAY_SECONDS: 0,
+    });
+    expect(parseTuning({ HALA_WORKER_THREAD: "1" }).HALA_WORKER_THREAD).toBe(true);
+    // The full environment carries them too.
+    expect(parseEnv({ ...valid, HALA_OUTBOX_LANES: "2" }).HALA_OUTBOX_LANES).toBe(2);
+  });
+
+  it("refuses a malformed tuning knob, naming it, instead of falling back to its default", () => {
+    try {
+      parseTuning({
+        HALA_INBOX_CONCURRENCY: "lots",
+        HALA_INBOX_BATCHES: "0",
+        HALA_INTAKE_STATEMENTS: "2.5",
+        HALA_SEND_ON_COMMIT: "no",
+        HALA_WORKER_THREAD_NICE: "20",
+        HALA_AWAY_DELAY_SECONDS: "-1",
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      expect((error as EnvError).issues.map((i) => i.variable).sort()).toEqual([
+        "HALA_AWAY_DELAY_SECONDS",
+        "HALA_INBOX_BATCHES",
+        "HALA_INBOX_CONCURRENCY",
+        "HALA_INTAKE_STATEMENTS",
+        "HALA_SEND_ON_COMMIT",
+        "HALA_WORKER_THREAD_NICE",
+      ]);
     }
   });
 });

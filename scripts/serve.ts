@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { parseTuning } from "../app/env.server";
 import type { WorkerThreadStatus } from "../app/services/health.server";
 
 const TYPES: Record<string, string> = {
@@ -98,11 +99,10 @@ function serveStatic(
  * `false`. No thread when the workers are off (HALA_WORKERS=false: a web-only process).
  */
 export function workerThreadWanted(env: Record<string, string | undefined> = process.env): boolean {
-  const workers = !["false", "0"].includes(env.HALA_WORKERS ?? "true");
-  const setting = (env.HALA_WORKER_THREAD ?? "auto").toLowerCase();
-  if (!workers || setting === "false" || setting === "0") return false;
+  const { HALA_WORKERS: workers, HALA_WORKER_THREAD: setting } = parseTuning(env);
+  if (!workers || setting === false) return false;
   if (!env.DATABASE_URL) {
-    if (setting === "true" || setting === "1")
+    if (setting === true)
       console.warn(
         "HALA_WORKER_THREAD needs DATABASE_URL (PGlite cannot be shared): workers run in the web thread",
       );
@@ -123,7 +123,8 @@ function startWorkerThread(buildUrl: string): void {
   (globalThis as { __halaWorkerThread?: WorkerThreadStatus }).__halaWorkerThread = status;
   const spawn = () => {
     const thread = new Worker(new URL("./worker-thread.mjs", import.meta.url), {
-      workerData: { buildUrl },
+      // The thread's CPU priority, validated here (HALA_WORKER_THREAD_NICE); the thread is plain JavaScript.
+      workerData: { buildUrl, nice: parseTuning(process.env).HALA_WORKER_THREAD_NICE },
       env: { ...process.env, HALA_WORKERS: "true" },
     });
     workerThread = thread;

@@ -10,8 +10,9 @@ import { parentPort, workerData } from "node:worker_threads";
 // HALA_WORKER_THREAD_NICE (default 0): run this thread at a lower CPU priority than the web thread (Linux keeps a
 // nice value per thread; 0 means the calling thread). Off by default: on a saturated machine a lower priority
 // delays the request after its rate token, past the number's rate window (docs/decisions/011-worker-thread.md).
-const nice = Number(process.env.HALA_WORKER_THREAD_NICE ?? 0);
-if (Number.isFinite(nice) && nice > 0) {
+// scripts/serve.ts validates it (app/env.server.ts) and passes it in workerData.
+const nice = workerData.nice ?? 0;
+if (nice > 0) {
   try {
     os.setPriority(0, Math.min(19, os.getPriority(0) + Math.floor(nice)));
   } catch (error) {

@@ -26,6 +26,15 @@ describe("workerThreadWanted", () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/needs DATABASE_URL/));
     warn.mockRestore();
   });
+
+  it("refuses a setting it does not know rather than guessing (validated with the app's env schema)", () => {
+    expect(() =>
+      workerThreadWanted({ DATABASE_URL: "postgresql://db/hala", HALA_WORKER_THREAD: "yes" }),
+    ).toThrow(/HALA_WORKER_THREAD/);
+    expect(() => workerThreadWanted({ DATABASE_URL: "postgresql://db/hala", HALA_WORKERS: "off" })).toThrow(
+      /HALA_WORKERS/,
+    );
+  });
 });
 
 /** A build whose import and background start/stop report to the test; its first start in a thread fails. */

@@ -7,6 +7,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AdminI18nProvider, useI18n } from "~/components/i18n";
 import { localeFromRequest } from "~/i18n/admin";
 import { polarisTranslations } from "~/i18n/admin/polaris";
+import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -14,13 +15,10 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   return {
-    apiKey: process.env.SHOPIFY_API_KEY || "",
+    apiKey: env().SHOPIFY_API_KEY,
     locale: localeFromRequest(request),
     // The demo (never production) serves a stand-in for App Bridge outside Shopify's iframe.
-    appBridgeUrl:
-      process.env.HALA_DEMO === "true" && process.env.NODE_ENV !== "production"
-        ? "/simulator/app-bridge.js"
-        : undefined,
+    appBridgeUrl: env().HALA_DEMO && env().NODE_ENV !== "production" ? "/simulator/app-bridge.js" : undefined,
   };
 };
 

@@ -15,6 +15,7 @@ import { scheduleJob } from "~/adapters/db/jobs.server";
 import { listConversationMessages, queueOutboundMessages } from "~/adapters/db/messages.server";
 import { getShop } from "~/adapters/db/shops.server";
 import { parseState } from "~/domain/conversation";
+import { tuning } from "~/env.server";
 import type { Language, OutboundMessage } from "~/domain/types";
 import { log } from "~/logger.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate, systemRows } from "./outbound.server";
@@ -27,9 +28,8 @@ export const AWAY_JOB = "away_message";
 export const DEFAULT_AWAY_DELAY_MS = 5 * 60_000;
 
 export function awayDelayMs(): number {
-  const raw = process.env.HALA_AWAY_DELAY_SECONDS;
-  const seconds = Number(raw);
-  return raw && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_AWAY_DELAY_MS;
+  const seconds = tuning().HALA_AWAY_DELAY_SECONDS;
+  return seconds === undefined ? DEFAULT_AWAY_DELAY_MS : seconds * 1000;
 }
 
 const payloadSchema = z.object({ conversationId: z.string().min(1), handoffAt: z.iso.datetime() });

@@ -21,6 +21,7 @@ import {
 } from "~/domain/feedback";
 import { analyzeSentiment } from "~/domain/sentiment";
 import type { InboundEvent, Language, OutboundMessage } from "~/domain/types";
+import { tuning } from "~/env.server";
 import { db } from "~/db.server";
 import { log } from "~/logger.server";
 import { OUTBOX_CHANNEL, publishConversationUpdate, toOutboundRows } from "./outbound.server";
@@ -43,10 +44,8 @@ export type FeedbackJobPayload = z.infer<typeof jobPayloadSchema>;
 
 /** The feedback delay: the shop's, or HALA_FEEDBACK_DELAY_SECONDS (the demo sets it from DEMO_FEEDBACK_DELAY_SECONDS). */
 export function feedbackDelayMs(shopDelayMinutes: number): number {
-  const override = Number(process.env.HALA_FEEDBACK_DELAY_SECONDS);
-  return Number.isFinite(override) && process.env.HALA_FEEDBACK_DELAY_SECONDS
-    ? override * 1000
-    : shopDelayMinutes * 60_000;
+  const override = tuning().HALA_FEEDBACK_DELAY_SECONDS;
+  return override === undefined ? shopDelayMinutes * 60_000 : override * 1000;
 }
 
 /** orders/fulfilled → a durable job at fulfilment + the shop's delay (once per order). */

@@ -6,6 +6,7 @@ import {
 } from "~/adapters/db/inbound-events.server";
 import { applyMessageStatus } from "~/adapters/db/messages.server";
 import type { WebhookStatusItem } from "~/adapters/whatsapp/webhook-schema";
+import { tuning } from "~/env.server";
 import { log } from "~/logger.server";
 import { backoffMs } from "./backoff";
 import { registerWorker } from "./background.server";
@@ -52,7 +53,7 @@ export interface InboxBatchOptions {
   sender?: SenderDeps;
 }
 
-const SEND_ON_COMMIT = process.env.HALA_SEND_ON_COMMIT !== "false";
+const SEND_ON_COMMIT = tuning().HALA_SEND_ON_COMMIT;
 
 async function processOne(row: InboundEventRow, options: InboxBatchOptions): Promise<void> {
   try {
@@ -81,7 +82,7 @@ async function processOne(row: InboundEventRow, options: InboxBatchOptions): Pro
  * measured on 2 cores with workers alone, 8 lanes 237 events/s, 32 lanes 603 (ADR 010); once the ensure
  * statement no longer grew with the square of its group (2026-12-06), 64 lanes 606–819 against 32 lanes 565–576.
  */
-const CONCURRENCY = Math.max(1, Math.floor(Number(process.env.HALA_INBOX_CONCURRENCY ?? 64)) || 64);
+const CONCURRENCY = tuning().HALA_INBOX_CONCURRENCY;
 
 /** Claims a batch (at most one event per contact, in arrival order) and processes it. */
 export async function processInboxBatch(
@@ -112,7 +113,7 @@ export async function runWithConcurrency<T>(
  * slowest event and the database idles meanwhile (29 % of the drain idle in bench/results/profile-s18.md).
  * Measured (ADR 010): workers alone 768–977 events/s with 2 batches against 597–760 with 1.
  */
-export const INBOX_BATCHES = Math.max(1, Math.floor(Number(process.env.HALA_INBOX_BATCHES ?? 2)) || 2);
+export const INBOX_BATCHES = tuning().HALA_INBOX_BATCHES;
 
 export const inboxWorker = () => {
   const worker = createPollingWorker({

@@ -12,6 +12,7 @@ import { toGraphRequest, type GraphMessageRequest } from "~/adapters/whatsapp/to
 import { WhatsAppLimitError } from "~/adapters/whatsapp/limits";
 import { cache, MemoryCache } from "~/cache.server";
 import type { OutboundMessage } from "~/domain/types";
+import { tuning } from "~/env.server";
 import { log, logger } from "~/logger.server";
 import { backoffMs } from "./backoff";
 import { registerWorker } from "./background.server";
@@ -320,7 +321,7 @@ export async function settleSendsOnCommit(): Promise<void> {
 }
 
 /** Send batches one instance runs at once (each claims its own messages; see createPollingWorker's lanes). */
-const OUTBOX_LANES = Number(process.env.HALA_OUTBOX_LANES ?? 1);
+const OUTBOX_LANES = tuning().HALA_OUTBOX_LANES;
 
 export const outboxWorker = () =>
   createPollingWorker({

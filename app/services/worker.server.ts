@@ -20,6 +20,7 @@ const pendingWakes = new Set<string>();
  * When scripts/serve.ts runs the workers in a thread of their own (HALA_WORKER_THREAD), the web thread's wakes
  * reach them through a BroadcastChannel (the process's threads; no cache round trip, and the in-process cache
  * cannot cross threads). One message per channel per turn of the event loop, however many webhooks came in it.
+ * HALA_WORKER_THREAD_RUNNING is not a setting: scripts/serve.ts sets it for both threads when it starts one.
  */
 const threadWakes =
   process.env.HALA_WORKER_THREAD_RUNNING === "1" ? new BroadcastChannel("hala:wake") : undefined;

@@ -1,5 +1,6 @@
 import type { InboundEvent, Prisma } from "@prisma/client";
 import { database, db } from "~/db.server";
+import { tuning } from "~/env.server";
 import { claimRowsSelect } from "./claim.server";
 import { isDatabaseUnavailable } from "./errors";
 import { groupCommit } from "./group-commit";
@@ -26,10 +27,8 @@ export async function storeInboundEvents(events: NewInboundEvent[]): Promise<num
 }
 
 /** INSERT statements in flight at once from the webhook intake of one instance. */
-const INTAKE_STATEMENTS = Number(process.env.HALA_INTAKE_STATEMENTS ?? 4);
-
 const storeGrouped = groupCommit<NewInboundEvent[], number>({
-  concurrency: INTAKE_STATEMENTS > 0 ? INTAKE_STATEMENTS : 4,
+  concurrency: tuning().HALA_INTAKE_STATEMENTS,
   maxBatch: 2_000,
   size: (events) => events.length,
   run: insertInboundEvents,
