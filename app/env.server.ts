@@ -128,6 +128,12 @@ export const envSchema = z.object({
    * of re-delivery: the row's unique key is what recognises a late re-delivery.
    */
   HALA_INBOUND_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(14),
+  /**
+   * Days a finished scheduled job (feedback request, away message, merchant alert) is kept after it ran. Its
+   * unique key is what keeps the same feedback request from being scheduled twice for one order, so at least
+   * 30 days.
+   */
+  HALA_JOB_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(90),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,8 +3,10 @@ import { storeInboundEvents, type NewInboundEvent } from "~/adapters/db/inbound-
 import { db } from "~/db.server";
 import { env, envSchema } from "~/env.server";
 import { claimWebhookDelivery } from "~/adapters/db/webhook-deliveries.server";
+import { scheduleJob } from "~/adapters/db/jobs.server";
 import {
   sweepInboundEvents,
+  sweepScheduledJobs,
   sweepWebhookDeliveries,
   WEBHOOK_DELIVERY_RETENTION_DAYS,
 } from "~/services/retention.server";
@@ -89,5 +91,54 @@ describe("retention of Shopify webhook delivery claims", () => {
     expect(left.map((d) => d.webhookId)).toEqual(["wh-recent", "wh-today"]);
     // A recent delivery is still recognised when Shopify retries it.
     expect(await claimWebhookDelivery("keep.myshopify.com", "wh-recent", "orders/fulfilled")).toBe(false);
+  });
+});
+
+describe("retention of finished scheduled jobs", () => {
+  async function job(key: string, status: string, doneDaysAgo: number | null, shop = "keep.myshopify.com") {
+    expect(
+      await scheduleJob(shop, {
+        kind: "feedback",
+        dedupeKey: `feedback:${shop}:${key}`,
+        runAt: new Date(NOW.getTime() - 200 * DAY),
+        payload: { orderId: key },
+      }),
+    ).toBe(true);
+    await db().scheduledJob.updateMany({
+      where: { dedupeKey: `feedback:${shop}:${key}` },
+      data: { status, doneAt: doneDaysAgo === null ? null : new Date(NOW.getTime() - doneDaysAgo * DAY) },
+    });
+  }
+  const left = async () =>
+    (await db().scheduledJob.findMany({ orderBy: { dedupeKey: "asc" } })).map((j) =>
+      j.dedupeKey.split(":").at(-1),
+    );
+
+  it("keeps them 90 days by default (never fewer than 30: the key stops a second feedback request for an order)", () => {
+    expect(env().HALA_JOB_RETENTION_DAYS).toBe(90);
+    expect(envSchema.shape.HALA_JOB_RETENTION_DAYS.safeParse("365").data).toBe(365);
+    expect(envSchema.shape.HALA_JOB_RETENTION_DAYS.safeParse("29").success).toBe(false);
+  });
+
+  it("deletes done, skipped and failed jobs finished before the period, in any shop and in batches; never a pending one", async () => {
+    await job("o1-done-old", "done", 91);
+    await job("o2-skipped-old", "skipped", 120, "other.myshopify.com");
+    await job("o3-failed-old", "failed", 400);
+    await job("o4-done-recent", "done", 89);
+    await job("o5-pending", "pending", null);
+    await job("o6-pending-odd", "pending", 300); // a doneAt on a pending row: never deleted
+    expect(await sweepScheduledJobs(NOW, 2)).toBe(2);
+    expect(await sweepScheduledJobs(NOW, 2)).toBe(1);
+    expect(await sweepScheduledJobs(NOW, 2)).toBe(0);
+    expect(await left()).toEqual(["o4-done-recent", "o5-pending", "o6-pending-odd"]);
+    // A kept job still stops the same request from being scheduled again.
+    expect(
+      await scheduleJob("keep.myshopify.com", {
+        kind: "feedback",
+        dedupeKey: "feedback:keep.myshopify.com:o4-done-recent",
+        runAt: NOW,
+        payload: {},
+      }),
+    ).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { deleteProcessedInboundEvents } from "~/adapters/db/inbound-events.server";
+import { deleteFinishedJobs } from "~/adapters/db/jobs.server";
 import { deleteOldWebhookDeliveries } from "~/adapters/db/webhook-deliveries.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
@@ -37,13 +38,26 @@ export async function sweepWebhookDeliveries(now = new Date(), limit = SWEEP_BAT
   return deleted;
 }
 
+/**
+ * One sweep step for finished scheduled jobs (done, skipped or failed more than HALA_JOB_RETENTION_DAYS ago):
+ * one row per feedback request, away message and merchant alert, which would otherwise accumulate for ever.
+ * Pending jobs stay, however late. Returns how many rows went.
+ */
+export async function sweepScheduledJobs(now = new Date(), limit = SWEEP_BATCH): Promise<number> {
+  const before = new Date(now.getTime() - env().HALA_JOB_RETENTION_DAYS * DAY_MS);
+  const deleted = await deleteFinishedJobs(before, limit);
+  if (deleted > 0) logger.info({ deleted, before }, "retention: finished scheduled jobs deleted");
+  return deleted;
+}
+
 /** Sweeps batch after batch until nothing is due, then hourly. */
 export const retentionWorker = () =>
   createPollingWorker({
     name: "retention",
     channel: "retention",
     pollMs: SWEEP_EVERY_MS,
-    runOnce: async () => (await sweepInboundEvents()) + (await sweepWebhookDeliveries()),
+    runOnce: async () =>
+      (await sweepInboundEvents()) + (await sweepWebhookDeliveries()) + (await sweepScheduledJobs()),
     errorBackoffMs: 60_000,
   });
 

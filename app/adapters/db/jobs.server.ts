@@ -1,5 +1,5 @@
 import type { Prisma, ScheduledJob } from "@prisma/client";
-import { db } from "~/db.server";
+import { database, db } from "~/db.server";
 import { claimRows } from "./claim.server";
 
 export interface NewJob {
@@ -47,6 +47,22 @@ export async function retryJob(shop: string, id: string, error: string, at: Date
       ? { lockedUntil: null, runAt: at, lastError: error.slice(0, 1000) }
       : { status: "failed", lockedUntil: null, lastError: error.slice(0, 1000), doneAt: new Date() },
   });
+}
+
+/**
+ * Retention: deletes at most `limit` jobs that finished (done, skipped or failed) before `before`, in any shop.
+ * Pending jobs are never touched, however old. Returns how many went.
+ */
+export async function deleteFinishedJobs(before: Date, limit: number): Promise<number> {
+  return database().raw.execute(
+    `DELETE FROM "ScheduledJob" WHERE id IN (
+       SELECT id FROM "ScheduledJob"
+       WHERE status IN ('done', 'skipped', 'failed') AND "doneAt" < ($1::timestamptz AT TIME ZONE 'UTC')
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED
+     )`,
+    [before.toISOString(), limit],
+  );
 }
 
 export async function listJobs(shop: string, kind?: string) {
