@@ -38,6 +38,7 @@ import {
   cpuWindow,
   has,
   killAllChildren,
+  peakRssMiB,
   runAsync,
   sleep,
   startNode,
@@ -92,6 +93,8 @@ const cfg = {
   database: "hala_bench",
   redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5",
   watchdogS: int("BENCH_WATCHDOG_S", 300),
+  /** Node/V8 flags for the app's process (and its workers' thread), e.g. "--max-semi-space-size=64", for A/B runs. */
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean),
 };
 
 const TARGETS = { webhooksPerSec: 3300, ackP99Ms: 50, e2eP99Ms: 100, e2eRate: 1000 };
@@ -251,6 +254,7 @@ async function startApp(
     cwd: ROOT,
     env: { ...appEnv(port, graph, workers), ...(profileFile ? { BENCH_PROFILE_FILE: profileFile } : {}) },
     logFile: path.join(WORK, `app-${label}.log`),
+    nodeArgs: cfg.nodeArgs,
   });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, child);
   // The workers may start after the web server answers (in their own thread, scripts/serve.ts): measuring
@@ -662,8 +666,12 @@ interface Results {
     repliesSentPerSec: number;
     backlogAfter: Record<string, number>;
     cpu: Record<string, number>;
+    /** The app process's peak resident memory over its closed loop and drain (both threads). */
+    appPeakRssMiB: number | null;
   };
   openLoopReference: OpenLoopResult;
+  /** The app process's peak resident memory over the open loop (a fresh process). */
+  openLoopAppPeakRssMiB: number | null;
   stages: Record<"reference" | "openLoop", Awaited<ReturnType<typeof stageLatencies>>>;
   openLoopBacklog: Record<string, number>;
   appErrors: Record<string, { count: number; messages: Record<string, number> }>;
@@ -726,7 +734,7 @@ function markdown(r: Results): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}.`,
     "",
-    `Then the webhooks stopped and the workers had ${w.seconds} s alone: **${w.inboundProcessedPerSec} inbound events/s** processed, ${w.repliesSentPerSec} replies/s sent (CPU cores: server · PostgreSQL · Redis · load gen · other work · machine: ${cpuCell(w.cpu)}). Backlog then: ${Object.entries(
+    `Then the webhooks stopped and the workers had ${w.seconds} s alone: **${w.inboundProcessedPerSec} inbound events/s** processed, ${w.repliesSentPerSec} replies/s sent (CPU cores: server · PostgreSQL · Redis · load gen · other work · machine: ${cpuCell(w.cpu)}). App's peak resident memory so far: ${w.appPeakRssMiB ?? "—"} MiB. Backlog then: ${Object.entries(
       w.backlogAfter,
     )
       .map(([k, v]) => `${k} ${v}`)
@@ -748,7 +756,7 @@ function markdown(r: Results): string {
     "",
     `Replies received: ${o.replies.toLocaleString("en")} (waited ${o.drainWaitedS} s after the load generator finished, until ${cfg.drainS} s after the last scheduled message). Scheduled but not sent because ${(2000).toLocaleString("en")} requests were already waiting: ${o.clientSkipped.toLocaleString("en")}; client errors/timeouts: ${o.clientErrors.toLocaleString("en")}; non-200 acks: ${o.non200}.`,
     "",
-    `CPU cores while sending (server · PostgreSQL · Redis · load gen · other work · machine): ${cpuCell(o.cpu)} of ${nproc}.`,
+    `CPU cores while sending (server · PostgreSQL · Redis · load gen · other work · machine): ${cpuCell(o.cpu)} of ${nproc}. App's peak resident memory: ${r.openLoopAppPeakRssMiB ?? "—"} MiB.`,
     "",
     `Database after the open loop: ${Object.entries(r.openLoopBacklog)
       .map(([k, v]) => `${k} ${v}`)
@@ -906,6 +914,7 @@ async function main() {
     repliesSentPerSec: Math.round(((graph.stats.messages - repliesBefore) / drainSeconds) * 10) / 10,
     backlogAfter: afterDrain,
     cpu: drainWindow.end(),
+    appPeakRssMiB: peakRssMiB(app.pid),
   };
   log(
     `workers alone: ${workerDrain.inboundProcessedPerSec} inbound events/s, ${workerDrain.repliesSentPerSec} replies/s`,
@@ -966,6 +975,7 @@ async function main() {
   log(
     `open loop: ${openResult.replies}/${openResult.sent} replies, e2e p50 ${ms(openResult.e2eMs.p50)} p95 ${ms(openResult.e2eMs.p95)} p99 ${ms(openResult.e2eMs.p99)} (first ${OPEN_COLD_S} s p99 ${ms(openResult.e2eColdMs.p99)}, after p99 ${ms(openResult.e2eWarmMs.p99)})`,
   );
+  const openLoopAppPeakRssMiB = peakRssMiB(app.pid);
   const stopping = performance.now();
   await stopChild(app, 10_000);
   await graph.close();
@@ -1002,6 +1012,7 @@ async function main() {
     openLoopReference: reference,
     stages: { reference: referenceStages, openLoop: openStages },
     openLoop: openResult,
+    openLoopAppPeakRssMiB,
     openLoopBacklog,
     appErrors: {
       closedLoop: appErrors("closed"),

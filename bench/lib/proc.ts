@@ -138,6 +138,17 @@ export async function waitForHttp(url: string, timeoutMs: number, child?: ChildP
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The most memory a process (all its threads) has held resident so far, MiB (VmHWM, Linux); null elsewhere. */
+export function peakRssMiB(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** CPU time (ms, user + system) a process used so far, from /proc (Linux); NaN elsewhere. */
 export function processCpuMs(pid: number | undefined): number {
   if (!pid) return NaN;
