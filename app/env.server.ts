@@ -66,6 +66,11 @@ export const tuningShape = {
     .transform((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : "auto")),
   /** How much lower the workers' thread runs in CPU priority (Linux nice, 0–19). */
   HALA_WORKER_THREAD_NICE: int(0, 19, 0),
+  /**
+   * The workers' thread's V8 semi-space, MiB (its young generation holds three): fewer, cheaper scavenges of
+   * the engine turns' short-lived objects (ADR 011). 0: V8's default (16).
+   */
+  HALA_WORKER_THREAD_SEMI_SPACE_MB: int(0, 256, 64),
   /** Replaces every shop's feedback delay (the demo sets it). */
   HALA_FEEDBACK_DELAY_SECONDS: seconds,
   /** How long a handoff waits for a person before the shop's away message (default 300). */

@@ -55,6 +55,7 @@ describe("env", () => {
       HALA_SEND_ON_COMMIT: true,
       HALA_WORKER_THREAD: "auto",
       HALA_WORKER_THREAD_NICE: 0,
+      HALA_WORKER_THREAD_SEMI_SPACE_MB: 64,
       HALA_FEEDBACK_DELAY_SECONDS: undefined,
       HALA_AWAY_DELAY_SECONDS: undefined,
     });
@@ -74,6 +75,7 @@ describe("env", () => {
       HALA_SEND_ON_COMMIT: "false",
       HALA_WORKER_THREAD: "false",
       HALA_WORKER_THREAD_NICE: "10",
+      HALA_WORKER_THREAD_SEMI_SPACE_MB: "0",
       HALA_FEEDBACK_DELAY_SECONDS: "5",
       HALA_AWAY_DELAY_SECONDS: "0",
     });
@@ -85,6 +87,7 @@ describe("env", () => {
       HALA_SEND_ON_COMMIT: false,
       HALA_WORKER_THREAD: false,
       HALA_WORKER_THREAD_NICE: 10,
+      HALA_WORKER_THREAD_SEMI_SPACE_MB: 0,
       HALA_FEEDBACK_DELAY_SECONDS: 5,
       HALA_AWAY_DELAY_SECONDS: 0,
     });
@@ -101,6 +104,7 @@ describe("env", () => {
         HALA_INTAKE_STATEMENTS: "2.5",
         HALA_SEND_ON_COMMIT: "no",
         HALA_WORKER_THREAD_NICE: "20",
+        HALA_WORKER_THREAD_SEMI_SPACE_MB: "1024",
         HALA_AWAY_DELAY_SECONDS: "-1",
       });
       expect.unreachable();
@@ -113,6 +117,7 @@ describe("env", () => {
         "HALA_INTAKE_STATEMENTS",
         "HALA_SEND_ON_COMMIT",
         "HALA_WORKER_THREAD_NICE",
+        "HALA_WORKER_THREAD_SEMI_SPACE_MB",
       ]);
     }
   });

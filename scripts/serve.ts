@@ -121,11 +121,16 @@ function startWorkerThread(buildUrl: string): void {
   // Read by /healthz (app/services/health.server.ts), which runs in this thread.
   const status: WorkerThreadStatus = { running: false, restarts: 0 };
   (globalThis as { __halaWorkerThread?: WorkerThreadStatus }).__halaWorkerThread = status;
+  const { HALA_WORKER_THREAD_NICE: nice, HALA_WORKER_THREAD_SEMI_SPACE_MB: semiSpaceMb } = parseTuning(
+    process.env,
+  );
   const spawn = () => {
     const thread = new Worker(new URL("./worker-thread.mjs", import.meta.url), {
       // The thread's CPU priority, validated here (HALA_WORKER_THREAD_NICE); the thread is plain JavaScript.
-      workerData: { buildUrl, nice: parseTuning(process.env).HALA_WORKER_THREAD_NICE },
+      workerData: { buildUrl, nice },
       env: { ...process.env, HALA_WORKERS: "true" },
+      // A young generation is two semi-spaces and a large-object space of the same size (V8).
+      ...(semiSpaceMb > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: 3 * semiSpaceMb } } : {}),
     });
     workerThread = thread;
     thread.on("message", (message: { type?: string }) => {

@@ -39,13 +39,13 @@ describe("workerThreadWanted", () => {
 
 /** A build whose import and background start/stop report to the test; its first start in a thread fails. */
 const STAND_IN_BUILD = `
-import { BroadcastChannel, isMainThread, threadId } from "node:worker_threads";
+import { BroadcastChannel, isMainThread, resourceLimits, threadId } from "node:worker_threads";
 import { existsSync, writeFileSync } from "node:fs";
 const report = new BroadcastChannel("hala-test:worker-thread");
 report.unref();
 const thread = isMainThread ? "main" : "worker";
 report.postMessage({ event: "import", thread, threadId, workers: process.env.HALA_WORKERS,
-  wakes: process.env.HALA_WORKER_THREAD_RUNNING ?? null });
+  wakes: process.env.HALA_WORKER_THREAD_RUNNING ?? null, youngMb: resourceLimits.maxYoungGenerationSizeMb ?? null });
 const failedOnce = new URL("./failed-once", import.meta.url);
 export const entry = { module: {
   default: () => new Response("stand-in"),
@@ -71,7 +71,14 @@ export const isSpaMode = false;
 export const mode = "production";
 `;
 
-type Report = { event: string; thread: string; threadId: number; workers?: string; wakes?: string | null };
+type Report = {
+  event: string;
+  thread: string;
+  threadId: number;
+  workers?: string;
+  wakes?: string | null;
+  youngMb?: number | null;
+};
 
 describe("serve() with the workers in their own thread", () => {
   const saved = { ...process.env };
@@ -118,6 +125,8 @@ describe("serve() with the workers in their own thread", () => {
         ["worker", "true", "1"],
         ["worker", "true", "1"],
       ]);
+      // The thread's young generation: 3 × HALA_WORKER_THREAD_SEMI_SPACE_MB (default 64); the web thread's is V8's.
+      expect(imports.map((r) => r.youngMb)).toEqual([null, 192, 192]);
       expect(new Set(imports.map((r) => r.threadId)).size).toBe(3);
       const started = reports.filter((r) => r.event === "start");
       expect(started).toHaveLength(1);
