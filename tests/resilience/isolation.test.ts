@@ -671,6 +671,11 @@ const ISOLATION: Record<string, Check> = {
   "jobs:finishJob": { kind: "write", run: (fn, ctx) => both(fn, (s) => [A, s.jobId, "skipped", "x"], ctx) },
   "jobs:retryJob": { kind: "write", run: (fn, ctx) => both(fn, (s) => [A, s.jobId, "x", null], ctx) },
   "jobs:listJobs": { kind: "read", run: (fn) => call(fn, A) },
+  "jobs:deleteFinishedJobs": {
+    kind: "global",
+    why: "the retention sweep over all shops: it deletes finished jobs by age only (tests/retention.test.ts), never a pending one",
+    run: sweepTouchesNothingOfB,
+  },
   // messages.server
   "messages:recordInboundMessage": {
     kind: "write",
