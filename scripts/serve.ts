@@ -4,6 +4,7 @@
  * app/entry.server.tsx: `POST /webhooks/whatsapp` answered from node:http without Remix), then static files
  * from build/client, then everything else through Remix's request handler.
  */
+import { randomUUID } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
@@ -189,6 +190,9 @@ export async function serve(options: {
     // This thread answers requests; the workers' thread runs the workers (and gets this thread's wakes).
     process.env.HALA_WORKERS = "false";
     process.env.HALA_WORKER_THREAD_RUNNING = "1";
+    // One instance id for both threads: the thread ignores the cache's echo of the web thread's wake-ups, which
+    // reached it over the BroadcastChannel already (app/services/worker.server.ts).
+    process.env.HALA_INSTANCE_ID ||= randomUUID();
   }
   const build = (await import(buildUrl)) as ServerBuild;
   if (threaded) startWorkerThread(buildUrl);

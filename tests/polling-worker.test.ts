@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cache } from "~/cache.server";
 import { createPollingWorker, wake } from "~/services/worker.server";
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
@@ -78,5 +79,29 @@ describe("createPollingWorker", () => {
       expect(calls).toBe(1);
       await worker.stop();
     }
+  });
+
+  it("a wake-up runs an idle lane once: the cache's echo of this instance's own publication is ignored, another instance's is not", async () => {
+    let calls = 0;
+    const worker = createPollingWorker({
+      name: "test-echo",
+      channel: "test-echo",
+      pollMs: 10_000,
+      runOnce: async () => {
+        calls++;
+        return 0;
+      },
+    });
+    worker.start();
+    await tick(50);
+    expect(calls).toBe(1); // looked once, found nothing, sleeps
+    wake("test-echo");
+    // The publication to other instances goes out 25 ms later and comes back through this process's subscription.
+    await tick(150);
+    expect(calls).toBe(2);
+    await cache().publish("wake:test-echo", "another-instance");
+    await tick(100);
+    expect(calls).toBe(3);
+    await worker.stop();
   });
 });

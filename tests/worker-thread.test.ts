@@ -45,7 +45,8 @@ const report = new BroadcastChannel("hala-test:worker-thread");
 report.unref();
 const thread = isMainThread ? "main" : "worker";
 report.postMessage({ event: "import", thread, threadId, workers: process.env.HALA_WORKERS,
-  wakes: process.env.HALA_WORKER_THREAD_RUNNING ?? null, youngMb: resourceLimits.maxYoungGenerationSizeMb ?? null });
+  wakes: process.env.HALA_WORKER_THREAD_RUNNING ?? null, youngMb: resourceLimits.maxYoungGenerationSizeMb ?? null,
+  instance: process.env.HALA_INSTANCE_ID ?? null });
 const failedOnce = new URL("./failed-once", import.meta.url);
 export const entry = { module: {
   default: () => new Response("stand-in"),
@@ -78,6 +79,7 @@ type Report = {
   workers?: string;
   wakes?: string | null;
   youngMb?: number | null;
+  instance?: string | null;
 };
 
 describe("serve() with the workers in their own thread", () => {
@@ -88,7 +90,13 @@ describe("serve() with the workers in their own thread", () => {
     await stopWorkerThread();
     server?.close();
     server = undefined;
-    for (const key of ["HALA_WORKERS", "HALA_WORKER_THREAD_RUNNING", "HALA_WORKER_THREAD", "DATABASE_URL"])
+    for (const key of [
+      "HALA_WORKERS",
+      "HALA_WORKER_THREAD_RUNNING",
+      "HALA_WORKER_THREAD",
+      "HALA_INSTANCE_ID",
+      "DATABASE_URL",
+    ])
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
     if (root) rmSync(root, { recursive: true, force: true });
@@ -127,6 +135,9 @@ describe("serve() with the workers in their own thread", () => {
       ]);
       // The thread's young generation: 3 × HALA_WORKER_THREAD_SEMI_SPACE_MB (default 64); the web thread's is V8's.
       expect(imports.map((r) => r.youngMb)).toEqual([null, 192, 192]);
+      // One instance id for the process's threads: the thread ignores the cache's echo of the web thread's wakes.
+      expect(imports[0].instance).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Set(imports.map((r) => r.instance)).size).toBe(1);
       expect(new Set(imports.map((r) => r.threadId)).size).toBe(3);
       const started = reports.filter((r) => r.event === "start");
       expect(started).toHaveLength(1);

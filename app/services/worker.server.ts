@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { BroadcastChannel } from "node:worker_threads";
 import { cache } from "~/cache.server";
@@ -15,6 +16,14 @@ local.setMaxListeners(100);
 /** Other instances are woken at most every WAKE_COALESCE_MS per channel (one publish, not one per webhook). */
 const WAKE_COALESCE_MS = 25;
 const pendingWakes = new Set<string>();
+
+/**
+ * This instance (process), carried by its wake publications: its own come back through the cache's subscription
+ * 25 ms after the local wake-up already ran the workers, and would run every lane's claim a second time for
+ * nothing. Both threads of a process share it (scripts/serve.ts sets HALA_INSTANCE_ID when it starts the
+ * workers' thread; not a setting).
+ */
+const INSTANCE_ID = process.env.HALA_INSTANCE_ID || randomUUID();
 
 /**
  * When scripts/serve.ts runs the workers in a thread of their own (HALA_WORKER_THREAD), the web thread's wakes
@@ -44,7 +53,7 @@ export function wake(channel: string): void {
   setTimeout(() => {
     pendingWakes.delete(channel);
     void cache()
-      .publish(`wake:${channel}`, "1")
+      .publish(`wake:${channel}`, INSTANCE_ID)
       .catch(() => undefined);
   }, WAKE_COALESCE_MS).unref();
 }
@@ -110,7 +119,10 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
       running = true;
       local.on(options.channel, onWake);
       void cache()
-        .subscribe(`wake:${options.channel}`, onWake)
+        // Another instance's wake-ups; this instance's own reached the workers locally (above).
+        .subscribe(`wake:${options.channel}`, (from) => {
+          if (from !== INSTANCE_ID) onWake();
+        })
         .then((u) => (unsubscribe = u))
         .catch(() => undefined);
       loops = Array.from({ length: lanes }, (_, lane) => run(lane));
