@@ -16,16 +16,16 @@ const bool = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
+/** An empty variable (a blank line in an .env file) counts as unset. */
+const emptyAsUnset = (v: unknown) => (v === "" ? undefined : v);
+
 /** A whole number in [min, max]; unset or empty means `fallback`. */
 const int = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    (v) => (v === "" || v === undefined ? undefined : v),
-    z.coerce.number().int().min(min).max(max).default(fallback),
-  );
+  z.preprocess(emptyAsUnset, z.coerce.number().int().min(min).max(max).default(fallback));
 
 /** A number of seconds ≥ 0; unset or empty means none. */
 const seconds = z.preprocess(
-  (v) => (v === "" || v === undefined ? undefined : v),
+  emptyAsUnset,
   z.coerce
     .number()
     .min(0)
