@@ -84,8 +84,13 @@ const cfg = {
   /** Profile the app's CPU during the measured closed loop (V8 profiler) and summarise where it goes. */
   // BENCH_PROFILE=1: the closed loop (intake and workers); BENCH_PROFILE=workers: the workers alone, during the
   // drain after the closed loop (raise BENCH_WORKER_DRAIN_S for a longer sample).
+  // BENCH_PROFILE=open: the web thread during the measured open loop (with HALA_WORKER_THREAD on, that is the
+  // intake; BENCH_OPEN_WORKERS=0 runs that app without workers).
   profile: flag("BENCH_PROFILE") || process.env.BENCH_PROFILE === "workers",
   profileWorkersOnly: process.env.BENCH_PROFILE === "workers",
+  profileOpen: process.env.BENCH_PROFILE === "open",
+  /** BENCH_OPEN_WORKERS=0: the open loop's app runs without workers (what the intake alone costs at that rate). */
+  openWorkers: process.env.BENCH_OPEN_WORKERS !== "0",
   keepDb: flag("BENCH_KEEP_DB"),
   /** Results go to bench/results/<name>.json and .md. */
   resultsName: (process.env.BENCH_RESULTS_NAME ?? "webhook").replace(/[^\w.-]/g, "_"),
@@ -216,8 +221,11 @@ function appEnv(port: number, graph: FakeGraph, workers: boolean): NodeJS.Proces
     ENCRYPTION_KEY,
     GRAPH_API_URL: graph.url,
     BENCH_APP_ROOT: SNAPSHOT,
-    // The app's own settings given to the benchmark (HALA_SEND_ON_COMMIT=false …) reach the app, for A/B runs.
-    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith("HALA_"))),
+    // The app's own settings given to the benchmark (HALA_SEND_ON_COMMIT=false, DATABASE_POOL_MAX …) reach the app,
+    // for A/B runs.
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => key.startsWith("HALA_") || key === "DATABASE_POOL_MAX"),
+    ),
     HALA_WORKERS: workers ? "true" : "false",
   };
 }
@@ -799,7 +807,7 @@ function markdown(r: Results): string {
   if (r.profile) {
     lines.push(
       "",
-      `## Where the app's CPU went (${cfg.profileWorkersOnly ? "workers alone, after the closed loop" : "measured closed loop"}, V8 CPU profile of ${r.profile.totalMs} ms; "(idle)" = event loop waiting)`,
+      `## Where the app's CPU went (${cfg.profileWorkersOnly ? "workers alone, after the closed loop" : cfg.profileOpen ? `the web thread during the measured open loop${cfg.openWorkers ? "" : ", an app without workers"}` : "measured closed loop"}, V8 CPU profile of ${r.profile.totalMs} ms; "(idle)" = event loop waiting)`,
       "",
       "| self time | package |",
       "| ---: | --- |",
@@ -959,7 +967,9 @@ async function main() {
   // Open loop: a fresh app, a short warm-up (its own shoppers), then the measured run
   await resetTraffic();
   graph.reset();
-  app = await startApp(appPort, graph, true, "open");
+  const openProfileFile = cfg.profileOpen ? path.join(WORK, "app-open.cpuprofile") : undefined;
+  if (openProfileFile) rmSync(openProfileFile, { force: true });
+  app = await startApp(appPort, graph, cfg.openWorkers, "open", openProfileFile);
   // A low-rate reference first (it also warms the app up), then the measured rate.
   log(`open loop reference: ${openWarm} messages at ${cfg.referenceRate}/s`);
   const reference = await openLoop(appUrl, openFile, open, 0, openWarm, graph, app, 10, cfg.referenceRate);
@@ -969,6 +979,7 @@ async function main() {
   const referenceStages = await stageLatencies(0);
   const referenceLastSeq = await maxSeq();
   log(`open loop: ${openCount} messages at ${cfg.openRate}/s, then up to ${cfg.drainS} s for the replies`);
+  if (openProfileFile) app.kill("SIGUSR2");
   const openResult = await openLoop(appUrl, openFile, open, openWarm, openCount, graph, app, cfg.drainS);
   const openLoopBacklog = await dbCounts();
   const openStages = await stageLatencies(referenceLastSeq);
@@ -980,6 +991,8 @@ async function main() {
   await stopChild(app, 10_000);
   await graph.close();
   log(`app stopped in ${Math.round(performance.now() - stopping)} ms`);
+  const openProfile =
+    openProfileFile && existsSync(openProfileFile) ? summarizeProfile(openProfileFile) : undefined;
 
   const targets = {
     intake:
@@ -1019,7 +1032,7 @@ async function main() {
       intakeOnly: appErrors("intake-only"),
       openLoop: appErrors("open"),
     },
-    ...(profile ? { profile } : {}),
+    ...((profile ?? openProfile) ? { profile: profile ?? openProfile } : {}),
   };
   if (!cfg.keepDb)
     await psql(`DROP DATABASE IF EXISTS ${cfg.database} WITH (FORCE)`, "postgres").catch(() => undefined);
