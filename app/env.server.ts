@@ -48,6 +48,11 @@ export const tuningShape = {
   DATABASE_POOL_MAX: int(1, 1000, 20),
   /** WhatsApp webhook INSERTs one instance keeps in flight (group commit, ADR 010). */
   HALA_INTAKE_STATEMENTS: int(1, 64, 4),
+  /**
+   * How long a webhook's INSERT may wait for the next webhooks' when they come closer together than this
+   * (ms; the group commit's linger, ADR 010). 0: never.
+   */
+  HALA_INTAKE_LINGER_MS: int(0, 50, 5),
   /** Inbound events one inbox batch processes at once. */
   HALA_INBOX_CONCURRENCY: int(1, 1024, 64),
   /** Inbox batches one instance runs at once. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { groupCommit, inDistinctRounds } from "~/adapters/db/group-commit";
 import {
   insertInboundEvents,
@@ -136,6 +136,98 @@ describe("groupCommit", () => {
     const results = await Promise.allSettled([submit(1), submit(2), submit(3)]);
     expect(results.every((r) => r.status === "rejected")).toBe(true);
     expect(runs).toBe(2); // [1], then [2, 3] together — never one by one
+  });
+});
+
+describe("groupCommit's linger", () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** A group commit with a 2-ms linger on a clock the test moves (fake timers move with it). */
+  function lingering(lingerUntil?: number) {
+    vi.useFakeTimers();
+    const { runs, run } = controlledRun();
+    let clock = 0;
+    const submit = groupCommit<number, number>({
+      concurrency: 4,
+      maxBatch: 100,
+      size: () => 1,
+      run,
+      lingerMs: 2,
+      lingerUntil,
+      now: () => clock,
+    });
+    const advance = async (ms: number) => {
+      clock += ms;
+      await vi.advanceTimersByTimeAsync(ms);
+    };
+    return { runs, submit, advance };
+  }
+
+  it("calls further apart than the linger go at once and alone, as without one", async () => {
+    const { runs, submit, advance } = lingering();
+    const results: Promise<number>[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      results.push(submit(n));
+      expect(runs).toHaveLength(n);
+      runs[n - 1].finish();
+      await advance(10);
+    }
+    expect(await Promise.all(results)).toEqual([10, 20, 30, 40]);
+    expect(runs.map((r) => r.calls)).toEqual([[1], [2], [3], [4]]);
+  });
+
+  it("calls closer together than the linger wait for each other (at most the linger), then go as one statement", async () => {
+    const { runs, submit, advance } = lingering();
+    // The first calls set the pace (each still alone: the average gap starts from their own gaps).
+    const early = [submit(1)];
+    await advance(1);
+    early.push(submit(2));
+    expect(runs.map((r) => r.calls)).toEqual([[1]]); // 1 ms after the first: the second lingers
+    await advance(1);
+    early.push(submit(3));
+    expect(runs).toHaveLength(1);
+    await advance(1); // the second's linger ends: 2 and 3 together, though slots were free
+    expect(runs.map((r) => r.calls)).toEqual([[1], [2, 3]]);
+    for (const r of runs) r.finish();
+    expect(await Promise.all(early)).toEqual([10, 20, 30]);
+  });
+
+  it("a lingering batch that reaches lingerUntil goes at once", async () => {
+    const { runs, submit, advance } = lingering(3);
+    const all = [submit(1)];
+    await advance(0.5);
+    all.push(submit(2));
+    await advance(0.5);
+    all.push(submit(3));
+    expect(runs.map((r) => r.calls)).toEqual([[1]]);
+    all.push(submit(4)); // 2, 3, 4: a full batch, no waiting for the timer
+    expect(runs.map((r) => r.calls)).toEqual([[1], [2, 3, 4]]);
+    for (const r of runs) r.finish();
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40]);
+  });
+
+  it("calls that lingered go as soon as a statement finishes, with the calls queued behind it", async () => {
+    vi.useFakeTimers();
+    const { runs, run } = controlledRun();
+    let clock = 0;
+    const submit = groupCommit<number, number>({
+      concurrency: 1,
+      maxBatch: 100,
+      size: () => 1,
+      run,
+      lingerMs: 5,
+      now: () => clock,
+    });
+    const first = submit(1);
+    clock += 1;
+    const second = submit(2); // lingers (and the only slot is busy anyway)
+    expect(runs).toHaveLength(1);
+    runs[0].finish();
+    await first;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs.map((r) => r.calls)).toEqual([[1], [2]]); // not after the 5-ms linger
+    runs[1].finish();
+    expect(await second).toBe(20);
   });
 });
 

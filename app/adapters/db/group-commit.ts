@@ -5,6 +5,12 @@
  * round trips, statements and commits per call fall by the batch size. Each caller still gets its own result
  * only after its rows are committed, so "stored before the 200" holds.
  *
+ * Between the two (`lingerMs`): when calls arrive closer together than `lingerMs` on average but a statement
+ * slot is free, the first one waits up to `lingerMs` for the next ones instead of going alone. Without it, a
+ * steady 1,000 calls/s met a free slot each time and went one per statement, a round trip and a commit each.
+ * Calls further apart than `lingerMs` (light load) still go at once, and calls that queued behind a statement
+ * in flight go as soon as it finishes.
+ *
  * A failing batch of several calls is retried call by call (unless `retryAlone` says the error concerns them
  * all, e.g. the database is down): one caller's bad input never fails another caller. No I/O of its own.
  */
@@ -18,6 +24,15 @@ export interface GroupCommitOptions<T, R> {
   run: (calls: T[]) => Promise<R[]>;
   /** Whether a failed batch is worth retrying call by call (default: always). */
   retryAlone?: (error: unknown) => boolean;
+  /** How long the first call of a batch may wait for more when calls come this close together (default 0). */
+  lingerMs?: number;
+  /**
+   * A lingering batch goes at once when it holds this many units (default `maxBatch`): past a few dozen rows a
+   * bigger statement saves little, and waiting longer would only idle the database.
+   */
+  lingerUntil?: number;
+  /** The clock (tests); default performance.now. */
+  now?: () => number;
 }
 
 interface Waiting<T, R> {
@@ -29,6 +44,14 @@ interface Waiting<T, R> {
 export function groupCommit<T, R>(options: GroupCommitOptions<T, R>): (call: T) => Promise<R> {
   const queue: Waiting<T, R>[] = [];
   let inFlight = 0;
+  const lingerMs = options.lingerMs ?? 0;
+  const lingerUntil = Math.min(options.lingerUntil ?? options.maxBatch, options.maxBatch);
+  const now = options.now ?? (() => performance.now());
+  let lastArrival: number | undefined;
+  /** Moving average of the time between calls (ms); Infinity until two have come. */
+  let gap = Infinity;
+  let lingering: ReturnType<typeof setTimeout> | undefined;
+  let queuedUnits = 0;
 
   function takeBatch(): Waiting<T, R>[] {
     const batch: Waiting<T, R>[] = [];
@@ -39,6 +62,7 @@ export function groupCommit<T, R>(options: GroupCommitOptions<T, R>): (call: T) 
       batch.push(queue.shift()!);
       units += units1;
     }
+    queuedUnits -= units;
     return batch;
   }
 
@@ -61,7 +85,20 @@ export function groupCommit<T, R>(options: GroupCommitOptions<T, R>): (call: T) 
     }
   }
 
-  function pump(): void {
+  /** `arrival`: called for a new call (which may linger); otherwise a statement finished or a linger ended. */
+  function pump(arrival = false): void {
+    if (arrival && lingerMs > 0 && gap < lingerMs && queuedUnits < lingerUntil) {
+      // More calls are due within the linger: the timer (or a statement finishing) takes them together.
+      lingering ??= setTimeout(() => {
+        lingering = undefined;
+        pump();
+      }, lingerMs);
+      return;
+    }
+    if (lingering && (inFlight < options.concurrency || queue.length === 0)) {
+      clearTimeout(lingering);
+      lingering = undefined;
+    }
     while (inFlight < options.concurrency && queue.length) {
       const batch = takeBatch();
       inFlight++;
@@ -74,8 +111,17 @@ export function groupCommit<T, R>(options: GroupCommitOptions<T, R>): (call: T) 
 
   return (call: T) =>
     new Promise<R>((resolve, reject) => {
+      if (lingerMs > 0) {
+        const at = now();
+        if (lastArrival !== undefined) {
+          const since = at - lastArrival;
+          gap = gap === Infinity ? since : gap * 0.8 + since * 0.2;
+        }
+        lastArrival = at;
+      }
       queue.push({ call, resolve, reject });
-      pump();
+      queuedUnits += options.size(call);
+      pump(true);
     });
 }
 

@@ -29,6 +29,8 @@ export async function storeInboundEvents(events: NewInboundEvent[]): Promise<num
 /** INSERT statements in flight at once from the webhook intake of one instance. */
 const storeGrouped = groupCommit<NewInboundEvent[], number>({
   concurrency: tuning().HALA_INTAKE_STATEMENTS,
+  lingerMs: tuning().HALA_INTAKE_LINGER_MS,
+  lingerUntil: 16,
   maxBatch: 2_000,
   size: (events) => events.length,
   run: insertInboundEvents,
