@@ -142,18 +142,18 @@ describe("groupCommit", () => {
 describe("groupCommit's linger", () => {
   afterEach(() => vi.useRealTimers());
 
-  /** A group commit with a 2-ms linger on a clock the test moves (fake timers move with it). */
-  function lingering(lingerUntil?: number) {
+  /** A group commit with a linger (2 ms unless said) on a clock the test moves (fake timers move with it). */
+  function lingering(options: { lingerUntil?: number; concurrency?: number; lingerMs?: number } = {}) {
     vi.useFakeTimers();
     const { runs, run } = controlledRun();
     let clock = 0;
     const submit = groupCommit<number, number>({
-      concurrency: 4,
+      concurrency: options.concurrency ?? 4,
       maxBatch: 100,
       size: () => 1,
       run,
-      lingerMs: 2,
-      lingerUntil,
+      lingerMs: options.lingerMs ?? 2,
+      lingerUntil: options.lingerUntil,
       now: () => clock,
     });
     const advance = async (ms: number) => {
@@ -193,7 +193,7 @@ describe("groupCommit's linger", () => {
   });
 
   it("a lingering batch that reaches lingerUntil goes at once", async () => {
-    const { runs, submit, advance } = lingering(3);
+    const { runs, submit, advance } = lingering({ lingerUntil: 3 });
     const all = [submit(1)];
     await advance(0.5);
     all.push(submit(2));
@@ -207,24 +207,14 @@ describe("groupCommit's linger", () => {
   });
 
   it("calls that lingered go as soon as a statement finishes, with the calls queued behind it", async () => {
-    vi.useFakeTimers();
-    const { runs, run } = controlledRun();
-    let clock = 0;
-    const submit = groupCommit<number, number>({
-      concurrency: 1,
-      maxBatch: 100,
-      size: () => 1,
-      run,
-      lingerMs: 5,
-      now: () => clock,
-    });
+    const { runs, submit, advance } = lingering({ concurrency: 1, lingerMs: 5 });
     const first = submit(1);
-    clock += 1;
+    await advance(1);
     const second = submit(2); // lingers (and the only slot is busy anyway)
     expect(runs).toHaveLength(1);
     runs[0].finish();
     await first;
-    await vi.advanceTimersByTimeAsync(0);
+    await advance(0);
     expect(runs.map((r) => r.calls)).toEqual([[1], [2]]); // not after the 5-ms linger
     runs[1].finish();
     expect(await second).toBe(20);
