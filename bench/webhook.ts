@@ -485,12 +485,25 @@ interface OpenLoopResult {
   e2eColdMs: Percentiles;
   e2eWarmMs: Percentiles;
   drainWaitedS: number;
-  /** Per second of the run: messages scheduled, replies received (by arrival second). */
-  timeline: { second: number; sent: number; replies: number; e2eP99: number | null }[];
+  /**
+   * Per second of the run: messages scheduled, replies received (by arrival second), and the p99 of the ack and of
+   * the reply of that second's messages (∞, written null, when more than 1 % of them got none).
+   */
+  timeline: {
+    second: number;
+    sent: number;
+    replies: number;
+    /** p99 of scheduled → stored (the InboundEvent's receivedAt: its INSERT's start), when measured. */
+    storedP99?: number | null;
+    ackP99: number | null;
+    e2eP99: number | null;
+  }[];
   firstReplySample: unknown;
   /** Cores used on average while the messages were sent, by process group (see cpuWindow). */
   cpu: Record<string, number>;
 }
+
+const finiteOrNull = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
 
 /** Seconds at the start of the open loop reported apart as its cold start (see OpenLoopResult.e2eColdMs). */
 const OPEN_COLD_S = 5;
@@ -505,6 +518,7 @@ async function openLoop(
   server: ChildProcess,
   drainS: number,
   rate = cfg.openRate,
+  storedAfterSeq?: number,
 ): Promise<OpenLoopResult> {
   let window = cpuWindow({ server: server.pid, bench: process.pid }, { postgresDb: cfg.database });
   const job: OpenJob = {
@@ -533,6 +547,19 @@ async function openLoop(
   while (wallNow() < drainUntil && got() < count) await sleep(250);
   const drainWaitedS = Math.round((wallNow() - drainStart) / 100) / 10;
 
+  // When each message was stored, by the database's clock (same machine): where the ack's time went.
+  const storedAt = new Map<string, number>();
+  if (storedAfterSeq !== undefined) {
+    const rows = await psql(
+      `SELECT "waId", extract(epoch from "receivedAt") * 1000 FROM "InboundEvent"
+       WHERE seq > ${storedAfterSeq} AND kind = 'message'`,
+    );
+    for (const line of rows.split("\n").filter(Boolean)) {
+      const [waId, at] = line.split("|");
+      storedAt.set(waId, Number(at));
+    }
+  }
+
   const ack: number[] = [];
   const e2e: number[] = [];
   const e2eCold: number[] = [];
@@ -546,13 +573,16 @@ async function openLoop(
     second,
     sent: 0,
     replies: 0,
+    stored: [] as number[],
+    ack: [] as number[],
     lat: [] as number[],
   }));
   for (let i = 0; i < count; i++) {
     const scheduled = r.scheduled[i];
     if (r.status[i] === 200) acked200++;
     else if (r.status[i] !== 0) non200++;
-    ack.push(Number.isFinite(r.acked[i]) ? r.acked[i] - scheduled : Infinity);
+    const ackLatency = Number.isFinite(r.acked[i]) ? r.acked[i] - scheduled : Infinity;
+    ack.push(ackLatency);
     const at = graph.firstReplyAt.get(waIds[i]);
     const latency = at === undefined ? Infinity : at - scheduled;
     e2e.push(latency);
@@ -560,7 +590,10 @@ async function openLoop(
     (sentSecond < OPEN_COLD_S ? e2eCold : e2eWarm).push(latency);
     if (timeline[sentSecond]) {
       timeline[sentSecond].sent++;
-      if (Number.isFinite(latency)) timeline[sentSecond].lat.push(latency);
+      timeline[sentSecond].ack.push(ackLatency);
+      const stored = storedAt.get(waIds[i]);
+      timeline[sentSecond].stored.push(stored === undefined ? Infinity : stored - scheduled);
+      timeline[sentSecond].lat.push(latency);
     }
     if (at !== undefined) {
       arrived.push(latency);
@@ -595,7 +628,11 @@ async function openLoop(
         second: t.second,
         sent: t.sent,
         replies: t.replies,
-        e2eP99: t.lat.length ? Math.round(summarize(t.lat).p99) : null,
+        ...(storedAfterSeq !== undefined
+          ? { storedP99: finiteOrNull(t.stored.length ? summarize(t.stored).p99 : Infinity) }
+          : {}),
+        ackP99: finiteOrNull(t.ack.length ? summarize(t.ack).p99 : Infinity),
+        e2eP99: finiteOrNull(t.lat.length ? summarize(t.lat).p99 : Infinity),
       })),
     firstReplySample: graph.firstBody.get(waIds[0]) ?? [...graph.firstBody.values()][0] ?? null,
     cpu,
@@ -796,12 +833,13 @@ function markdown(r: Results): string {
   }
   lines.push(
     "",
-    "Per second of the open loop: messages *scheduled* in that second and the p99 of their replies; replies *arriving* in that second.",
+    "Per second of the open loop: messages *scheduled* in that second, the p99 of the time until they were stored (their INSERT started, by the database's clock), acked and replied to (∞ when more than 1 % got none); replies *arriving* in that second.",
     "",
-    "| second | scheduled | replies arriving | e2e p99 of that second's messages |",
-    "| ---: | ---: | ---: | ---: |",
+    "| second | scheduled | replies arriving | stored p99 | ack p99 | e2e p99 |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ...o.timeline.map(
-      (t) => `| ${t.second} | ${t.sent} | ${t.replies} | ${t.e2eP99 === null ? "—" : ms(t.e2eP99)} |`,
+      (t) =>
+        `| ${t.second} | ${t.sent} | ${t.replies} | ${t.sent && t.storedP99 !== undefined ? ms(t.storedP99 ?? Infinity) : "—"} | ${t.sent ? ms(t.ackP99 ?? Infinity) : "—"} | ${t.sent ? ms(t.e2eP99 ?? Infinity) : "—"} |`,
     ),
   );
   if (r.profile) {
@@ -980,7 +1018,18 @@ async function main() {
   const referenceLastSeq = await maxSeq();
   log(`open loop: ${openCount} messages at ${cfg.openRate}/s, then up to ${cfg.drainS} s for the replies`);
   if (openProfileFile) app.kill("SIGUSR2");
-  const openResult = await openLoop(appUrl, openFile, open, openWarm, openCount, graph, app, cfg.drainS);
+  const openResult = await openLoop(
+    appUrl,
+    openFile,
+    open,
+    openWarm,
+    openCount,
+    graph,
+    app,
+    cfg.drainS,
+    cfg.openRate,
+    referenceLastSeq,
+  );
   const openLoopBacklog = await dbCounts();
   const openStages = await stageLatencies(referenceLastSeq);
   log(
