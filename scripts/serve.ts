@@ -168,6 +168,16 @@ export async function stopWorkerThread(timeoutMs = 8_000): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Connections the kernel completes and queues for this server while its thread is busy (listen(2)'s backlog;
+ * Linux caps it at net.core.somaxconn, 4096 by default). Node's default, 511, overflowed when a burst of webhooks
+ * came on new connections faster than the thread accepted them (a fresh instance under load, a proxy opening
+ * connections): the kernel then drops the connection's SYN and the sender tries again only after 1, 3, 7 s.
+ * Measured with bench:webhook's open loop (1,000 webhooks/s on a fresh app): 8,773–11,788 overflows a run and
+ * up to 784 webhooks unanswered after 10 s with 511; none with 4096 (bench/results/ab-s22/).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export async function serve(options: {
   port: number;
   host?: string;
@@ -221,7 +231,9 @@ export async function serve(options: {
       res.end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
+  await new Promise<void>((resolve) =>
+    server.listen({ port: options.port, host, backlog: LISTEN_BACKLOG }, resolve),
+  );
   return server;
 }
 
