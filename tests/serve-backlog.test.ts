@@ -1,26 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { spawnSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LISTEN_BACKLOG, serve } from "../scripts/serve";
+import { writeStandInBuild } from "./helpers/stand-in-build";
 
 // scripts/serve.ts listens with a backlog of LISTEN_BACKLOG: a burst of new connections that arrives while the
 // server's thread is busy waits in the kernel's accept queue instead of being dropped (the sender would try
 // again only after a second or more). Linux only: the kernel counts the connections its listen queues dropped.
 
-const BUILD = `
-export const entry = { module: { default: () => new Response("stand-in") } };
-export const routes = {};
-export const assets = { entry: { module: "", imports: [] }, routes: {}, url: "", version: "1" };
-export const publicPath = "/";
-export const assetsBuildDirectory = "build/client";
-export const future = {};
-export const isSpaMode = false;
-export const mode = "production";
-`;
+const ENTRY = `export const entry = { module: { default: () => new Response("stand-in") } };`;
 
 /** TcpExt ListenOverflows of /proc/net/netstat: connections dropped because a listen queue was full. */
 function listenOverflows(): number | undefined {
@@ -84,10 +74,7 @@ describe("serve()'s listen backlog", () => {
   it.skipIf(!measurable)(
     `queues ${CONNECTIONS} connections opened while the server's thread is busy: none dropped, all accepted`,
     async () => {
-      root = mkdtempSync(path.join(os.tmpdir(), "hala-backlog-"));
-      mkdirSync(path.join(root, "build/server"), { recursive: true });
-      mkdirSync(path.join(root, "build/client"), { recursive: true });
-      writeFileSync(path.join(root, "build/server/index.js"), BUILD);
+      root = writeStandInBuild("hala-backlog-", ENTRY);
       process.env.HALA_WORKER_THREAD = "false";
       server = await serve({ port: 0, root });
       const { port } = server.address() as AddressInfo;

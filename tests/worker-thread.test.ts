@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import type { Server } from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { BroadcastChannel } from "node:worker_threads";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serve, stopWorkerThread, workerThreadWanted } from "../scripts/serve";
+import { writeStandInBuild } from "./helpers/stand-in-build";
 
 // The workers in a thread of their own (scripts/serve.ts, scripts/worker-thread.mjs,
 // docs/decisions/011-worker-thread.md). The thread's life is checked with a stand-in build that reports what
@@ -63,13 +62,6 @@ export const entry = { module: {
     },
   },
 } };
-export const routes = {};
-export const assets = { entry: { module: "", imports: [] }, routes: {}, url: "", version: "1" };
-export const publicPath = "/";
-export const assetsBuildDirectory = "build/client";
-export const future = {};
-export const isSpaMode = false;
-export const mode = "production";
 `;
 
 type Report = {
@@ -104,10 +96,7 @@ describe("serve() with the workers in their own thread", () => {
   });
 
   it("the web thread imports the build with the workers off; a thread runs them, is started again after a failed start, and stops on request", async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), "hala-thread-"));
-    mkdirSync(path.join(root, "build/server"), { recursive: true });
-    mkdirSync(path.join(root, "build/client"), { recursive: true });
-    writeFileSync(path.join(root, "build/server/index.js"), STAND_IN_BUILD);
+    root = writeStandInBuild("hala-thread-", STAND_IN_BUILD);
     const reports: Report[] = [];
     const channel = new BroadcastChannel("hala-test:worker-thread");
     channel.onmessage = (event) => reports.push((event as unknown as { data: Report }).data);
