@@ -4,6 +4,8 @@
  * app/entry.server.tsx: `POST /webhooks/whatsapp` answered from node:http without Remix), then static files
  * from build/client, then everything else through Remix's request handler.
  */
+// First: V8's flags must be set before the code they concern runs (./v8-flags.ts).
+import "./v8-flags";
 import { randomUUID } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

@@ -3,6 +3,8 @@
  * server. One app process runs both by default; to scale, run web processes with HALA_WORKERS=false and as
  * many of these as needed — they share the work through PostgreSQL (FOR UPDATE SKIP LOCKED) and Redis.
  */
+// First: V8's flags must be set before the code they concern runs (./v8-flags.ts).
+import "./v8-flags";
 import { closeCache } from "../app/cache.server";
 import { closeDatabase } from "../app/db.server";
 import { logger } from "../app/logger.server";
