@@ -89,6 +89,18 @@ describe("requestJson (node:http, keep-alive)", () => {
     expect(connections.size).toBe(1);
   });
 
+  it("keeps every connection a burst opened for the next burst (no reconnecting above a free-socket cap)", async () => {
+    // Bursts larger than the 64 free sockets the agent used to keep: the second burst reconnected 36 times.
+    connections.clear();
+    const burst = () =>
+      Promise.all(Array.from({ length: 100 }, () => requestJson(`${base}/json`, { timeoutMs: 5_000 })));
+    await burst();
+    const afterFirst = connections.size;
+    expect(afterFirst).toBeGreaterThan(64);
+    await burst();
+    expect(connections.size).toBe(afterFirst);
+  });
+
   it("fails when no answer comes within the timeout", async () => {
     const started = Date.now();
     await expect(requestJson(`${base}/silent`, { timeoutMs: 150 })).rejects.toThrow(/within 150 ms/);
