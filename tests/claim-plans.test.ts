@@ -111,3 +111,39 @@ describe("claim plans with stale statistics", () => {
     expect(claimed.every((m) => Number(m.id.slice(1)) <= 4000)).toBe(true);
   });
 });
+
+describe("InboundEvent's rarer queries without a (shop, receivedAt) index", () => {
+  it("a shop's events and a shopper's events are found through the (shop, waId, seq) index", async () => {
+    // Migration …_inbound_received_index dropped (shop, receivedAt): an uninstall's or a shop redaction's delete
+    // (by shop) and a customer redaction's or the sandbox's (by shop and shoppers) must still not read the table.
+    const { raw } = database();
+    await raw.exec(`
+      INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload, status)
+      SELECT 'd' || g, 'shop' || (g % 50) || '.myshopify.com', 'pn' || (g % 50), 'message', 'd' || g,
+             '9665' || (g % 3000), '{}', 'done'
+      FROM generate_series(1, 20000) g;
+      ANALYZE "InboundEvent";`);
+    const byShop = await planOf(`DELETE FROM "InboundEvent" WHERE shop = 'shop7.myshopify.com'`);
+    const byShopper = await planOf(
+      `DELETE FROM "InboundEvent" WHERE shop = 'shop7.myshopify.com' AND "waId" IN ('96657', '966557')`,
+    );
+    for (const plan of [byShop, byShopper]) {
+      expect(plan.map((n) => n["Node Type"])).not.toContain("Seq Scan");
+      expect(plan.some((n) => n["Index Name"] === "InboundEvent_shop_waId_seq_idx")).toBe(true);
+    }
+    // And the deletes take exactly their rows.
+    const deleted = await raw.execute(
+      `DELETE FROM "InboundEvent" WHERE shop = 'shop7.myshopify.com' AND "waId" IN ('96657', '966557')`,
+    );
+    expect(deleted).toBe(
+      Number(
+        (
+          await raw.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM generate_series(1, 20000) g
+             WHERE g % 50 = 7 AND '9665' || (g % 3000) IN ('96657', '966557')`,
+          )
+        )[0].n,
+      ),
+    );
+  });
+});
