@@ -74,6 +74,15 @@ const cfg = {
   workerDrainS: int("BENCH_WORKER_DRAIN_S", 5),
   /** How long after the last scheduled open-loop message replies are still waited for. */
   drainS: int("BENCH_DRAIN_S", 20),
+  /**
+   * BENCH_OPEN_SWEEP=100,250,500: after the 1,000/s open loop, one more per rate, each on a fresh app with the same
+   * warm-up, BENCH_OPEN_SWEEP_S seconds long: up to which rate the pipeline keeps its latency on this machine.
+   */
+  openSweep: (process.env.BENCH_OPEN_SWEEP ?? "")
+    .split(",")
+    .map(Number)
+    .filter((rate) => Number.isInteger(rate) && rate > 0),
+  openSweepS: int("BENCH_OPEN_SWEEP_S", 10),
   /** Webhooks generated for the closed loop (warm-up + measured must fit, or some repeat). */
   closedRequests: int("BENCH_CLOSED_REQUESTS", 120_000),
   shoppersPerTenant: int("BENCH_SHOPPERS_PER_TENANT", 2_000),
@@ -97,7 +106,7 @@ const cfg = {
   pgUrl: process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432",
   database: "hala_bench",
   redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5",
-  watchdogS: int("BENCH_WATCHDOG_S", 300),
+  watchdogS: int("BENCH_WATCHDOG_S", 300 + 90 * (process.env.BENCH_OPEN_SWEEP ?? "").split(",").length),
   /** Node/V8 flags for the app's process (and its workers' thread), e.g. "--max-semi-space-size=64", for A/B runs. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean),
 };
@@ -692,6 +701,18 @@ const cpuCell = (c: Record<string, number>) =>
 
 const verdict = (ok: boolean) => (ok ? "**met**" : "**not met**");
 
+interface SweepPoint {
+  rate: number;
+  durationS: number;
+  sent: number;
+  replies: number;
+  missingReplies: number;
+  ackMs: Percentiles;
+  e2eMs: Percentiles;
+  e2eWarmMs: Percentiles;
+  cpu: Record<string, number>;
+}
+
 interface Results {
   machine: Awaited<ReturnType<typeof machineInfo>>;
   config: typeof cfg;
@@ -719,6 +740,8 @@ interface Results {
   openLoopAppPeakRssMiB: number | null;
   stages: Record<"reference" | "openLoop", Awaited<ReturnType<typeof stageLatencies>>>;
   openLoopBacklog: Record<string, number>;
+  /** BENCH_OPEN_SWEEP: the open loop again at other rates, each on a fresh app. */
+  openSweep?: SweepPoint[];
   appErrors: Record<string, { count: number; messages: Record<string, number> }>;
   profile?: ProfileSummary;
 }
@@ -820,6 +843,20 @@ function markdown(r: Results): string {
       return `| ${k === "reference" ? `reference (${ref.rate} msg/s)` : `${o.rate} msg/s`} | ${st.count} | ${st.count ? f(st.storedToProcessedMs) : "—"} | ${st.count ? f(st.processedToSentMs) : "—"} |`;
     }),
   );
+  if (r.openSweep?.length) {
+    const within = r.openSweep.filter((p) => p.e2eMs.p99 <= TARGETS.e2eP99Ms).map((p) => p.rate);
+    lines.push(
+      "",
+      `Open loop at other rates (\`BENCH_OPEN_SWEEP\`): each rate for ${cfg.openSweepS} s on a fresh app after the same warm-up, new shoppers saying "hi". Highest rate with an end-to-end p99 ≤ ${TARGETS.e2eP99Ms} ms: ${within.length ? `**${Math.max(...within)} msg/s**` : "none of those measured"}.`,
+      "",
+      "| rate | replies | ack p99 | e2e p50 | e2e p99 | e2e p99 after the first 5 s | CPU cores: server · PostgreSQL · Redis · load gen · other work · machine |",
+      "| ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      ...r.openSweep.map(
+        (p) =>
+          `| ${p.rate}/s | ${p.replies.toLocaleString("en")} of ${p.sent.toLocaleString("en")} | ${ms(p.ackMs.p99)} | ${ms(p.e2eMs.p50)} | ${ms(p.e2eMs.p99)} | ${ms(p.e2eWarmMs.p99)} | ${cpuCell(p.cpu)} |`,
+      ),
+    );
+  }
   const errorLines = Object.entries(r.appErrors).filter(([, e]) => e.count > 0);
   if (errorLines.length) {
     lines.push("", "App errors logged (level ≥ error):", "");
@@ -1038,8 +1075,33 @@ async function main() {
   const openLoopAppPeakRssMiB = peakRssMiB(app.pid);
   const stopping = performance.now();
   await stopChild(app, 10_000);
-  await graph.close();
   log(`app stopped in ${Math.round(performance.now() - stopping)} ms`);
+  // The sweep: each rate on a fresh app (tables emptied, so the same shoppers are new again), the same warm-up.
+  const openSweep: SweepPoint[] = [];
+  for (const rate of cfg.openSweep) {
+    await resetTraffic();
+    graph.reset();
+    app = await startApp(appPort, graph, cfg.openWorkers, `sweep-${rate}`);
+    await openLoop(appUrl, openFile, open, 0, openWarm, graph, app, 10, cfg.referenceRate);
+    const count = Math.min(rate * cfg.openSweepS, openCount);
+    const point = await openLoop(appUrl, openFile, open, openWarm, count, graph, app, cfg.drainS, rate);
+    await stopChild(app, 10_000);
+    openSweep.push({
+      rate,
+      durationS: point.durationS,
+      sent: point.sent,
+      replies: point.replies,
+      missingReplies: point.missingReplies,
+      ackMs: point.ackMs,
+      e2eMs: point.e2eMs,
+      e2eWarmMs: point.e2eWarmMs,
+      cpu: point.cpu,
+    });
+    log(
+      `sweep ${rate}/s: ${point.replies}/${point.sent} replies, ack p99 ${ms(point.ackMs.p99)}, e2e p50 ${ms(point.e2eMs.p50)} p99 ${ms(point.e2eMs.p99)}`,
+    );
+  }
+  await graph.close();
   const openProfile =
     openProfileFile && existsSync(openProfileFile) ? summarizeProfile(openProfileFile) : undefined;
 
@@ -1076,10 +1138,12 @@ async function main() {
     openLoop: openResult,
     openLoopAppPeakRssMiB,
     openLoopBacklog,
+    ...(openSweep.length ? { openSweep } : {}),
     appErrors: {
       closedLoop: appErrors("closed"),
       intakeOnly: appErrors("intake-only"),
       openLoop: appErrors("open"),
+      ...Object.fromEntries(cfg.openSweep.map((rate) => [`sweep${rate}`, appErrors(`sweep-${rate}`)])),
     },
     ...((profile ?? openProfile) ? { profile: profile ?? openProfile } : {}),
   };
