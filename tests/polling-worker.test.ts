@@ -55,9 +55,46 @@ describe("createPollingWorker", () => {
     handOut = 1;
     wake("test-wake");
     await tick(80);
-    // Both lanes woke; one got the work and looked again right after it.
-    expect(calls.length).toBeGreaterThanOrEqual(idle + 3);
+    // One lane woke, got the work and looked again right after it; the other slept on (waking both made it
+    // claim nothing: three claims for one event).
+    expect(calls.length).toBe(idle + 2);
     expect(calls.at(-1)!).toBeLessThan(5_000);
+    // Two wake-ups start both idle lanes.
+    handOut = 2;
+    wake("test-wake");
+    setImmediate(() => wake("test-wake"));
+    await tick(80);
+    expect(calls.length).toBe(idle + 2 + 4); // each lane took one and looked again
+    await worker.stop();
+  });
+
+  it("a claim that comes back full wakes another idle lane at once, before its batch is processed", async () => {
+    const started: number[] = [];
+    let pending = 0;
+    const t0 = Date.now();
+    const worker = createPollingWorker({
+      name: "test-full",
+      channel: "test-full",
+      pollMs: 10_000,
+      lanes: 3,
+      fullBatch: 4,
+      runOnce: async (claimed) => {
+        const take = Math.min(4, pending);
+        pending -= take;
+        if (take) started.push(Date.now() - t0);
+        claimed(take);
+        await tick(take ? 60 : 1);
+        return take;
+      },
+    });
+    worker.start();
+    await tick(30);
+    pending = 10; // two full claims and a partial one
+    wake("test-full");
+    await tick(40);
+    // All three lanes started within the first batch's processing time: each full claim woke the next lane.
+    expect(started).toHaveLength(3);
+    expect(Math.max(...started) - Math.min(...started)).toBeLessThan(30);
     await worker.stop();
   });
 

@@ -51,6 +51,8 @@ export interface InboxBatchOptions {
   settle?: boolean;
   /** The Graph API sender of the sends on commit (tests). */
   sender?: SenderDeps;
+  /** Told how many events the claim took, before they are processed (the polling worker's `fullBatch`). */
+  claimed?: (count: number) => void;
 }
 
 const SEND_ON_COMMIT = tuning().HALA_SEND_ON_COMMIT;
@@ -84,12 +86,16 @@ async function processOne(row: InboundEventRow, options: InboxBatchOptions): Pro
  */
 const CONCURRENCY = tuning().HALA_INBOX_CONCURRENCY;
 
+/** Events one claim of the inbox worker takes at most. */
+const INBOX_BATCH_LIMIT = Math.max(32, CONCURRENCY);
+
 /** Claims a batch (at most one event per contact, in arrival order) and processes it. */
 export async function processInboxBatch(
-  limit = Math.max(32, CONCURRENCY),
+  limit = INBOX_BATCH_LIMIT,
   options: InboxBatchOptions = {},
 ): Promise<number> {
   const rows = await claimInboundEvents(limit, LEASE_MS);
+  options.claimed?.(rows.length);
   await runWithConcurrency(rows, CONCURRENCY, (row) => processOne(row, options));
   if (options.settle ?? true) await settleSendsOnCommit();
   return rows.length;
@@ -121,7 +127,8 @@ export const inboxWorker = () => {
     channel: INBOX_CHANNEL,
     lanes: INBOX_BATCHES,
     pollMs: 500,
-    runOnce: () => processInboxBatch(undefined, { settle: false }),
+    runOnce: (claimed) => processInboxBatch(INBOX_BATCH_LIMIT, { settle: false, claimed }),
+    fullBatch: INBOX_BATCH_LIMIT,
   });
   return {
     ...worker,

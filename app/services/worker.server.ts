@@ -62,7 +62,14 @@ export interface PollingWorkerOptions {
   name: string;
   channel: string;
   pollMs: number;
-  runOnce: () => Promise<number>;
+  /**
+   * Claims and processes a batch; resolves to how many items it handled. It may call `claimed` with how many it
+   * claimed as soon as its claim returns (before processing them): a claim of `fullBatch` or more wakes another
+   * idle lane at once, since more work is probably waiting.
+   */
+  runOnce: (claimed: (count: number) => void) => Promise<number>;
+  /** See `runOnce`; without it, only wake-ups and a lane's own next loop start lanes. */
+  fullBatch?: number;
   /** Pause after an error (database down, …) before trying again. */
   errorBackoffMs?: number;
   /**
@@ -82,9 +89,16 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
   // A wake-up that arrives while a batch runs is remembered (per lane), so the lane does not then sleep
   // through it.
   const woken = new Set<number>();
+  // A wake-up starts ONE idle lane: one webhook's event needs one claim, and waking every lane made the others
+  // claim nothing (three claims per event at low rates with two lanes: the woken lanes, then the busy one
+  // looking again). More lanes join when a claim comes back full (`fullBatch`) or further wake-ups come.
+  const wakeOne = () => sleepers.values().next().value?.();
   const onWake = () => {
     for (let lane = 0; lane < lanes; lane++) woken.add(lane);
-    for (const wakeUp of [...sleepers]) wakeUp();
+    wakeOne();
+  };
+  const onClaimed = (count: number) => {
+    if (options.fullBatch !== undefined && count >= options.fullBatch) wakeOne();
   };
 
   const sleep = (lane: number, ms: number) =>
@@ -103,7 +117,7 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
     while (running) {
       try {
         woken.delete(lane);
-        const handled = await options.runOnce();
+        const handled = await options.runOnce(onClaimed);
         if (handled === 0) await sleep(lane, options.pollMs);
       } catch (error) {
         logger.warn({ err: error, worker: options.name }, "worker batch failed");
@@ -136,7 +150,7 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
     },
     /** Runs batches until one finds nothing (tests and the demo use it to settle). */
     async drain() {
-      for (let i = 0; i < 1000; i++) if ((await options.runOnce()) === 0) return;
+      for (let i = 0; i < 1000; i++) if ((await options.runOnce(() => undefined)) === 0) return;
     },
   };
 }
