@@ -60,6 +60,12 @@ const int = (name: string, fallback: number) => {
 };
 const flag = (name: string) => ["1", "true", "yes"].includes((process.env[name] ?? "").toLowerCase());
 
+/** BENCH_OPEN_SWEEP=100,250,500: the rates of the extra open loops (see cfg.openSweep). */
+const openSweepRates = (process.env.BENCH_OPEN_SWEEP ?? "")
+  .split(",")
+  .map(Number)
+  .filter((rate) => Number.isInteger(rate) && rate > 0);
+
 const cfg = {
   tenants: int("BENCH_TENANTS", 50),
   connections: int("BENCH_CONNECTIONS", 64),
@@ -78,10 +84,7 @@ const cfg = {
    * BENCH_OPEN_SWEEP=100,250,500: after the 1,000/s open loop, one more per rate, each on a fresh app with the same
    * warm-up, BENCH_OPEN_SWEEP_S seconds long: up to which rate the pipeline keeps its latency on this machine.
    */
-  openSweep: (process.env.BENCH_OPEN_SWEEP ?? "")
-    .split(",")
-    .map(Number)
-    .filter((rate) => Number.isInteger(rate) && rate > 0),
+  openSweep: openSweepRates,
   openSweepS: int("BENCH_OPEN_SWEEP_S", 10),
   /** Webhooks generated for the closed loop (warm-up + measured must fit, or some repeat). */
   closedRequests: int("BENCH_CLOSED_REQUESTS", 120_000),
@@ -106,7 +109,8 @@ const cfg = {
   pgUrl: process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432",
   database: "hala_bench",
   redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/5",
-  watchdogS: int("BENCH_WATCHDOG_S", 300 + 90 * (process.env.BENCH_OPEN_SWEEP ?? "").split(",").length),
+  // Each sweep rate adds a fresh app, its warm-up, its run and the wait for its replies.
+  watchdogS: int("BENCH_WATCHDOG_S", 300 + 90 * openSweepRates.length),
   /** Node/V8 flags for the app's process (and its workers' thread), e.g. "--max-semi-space-size=64", for A/B runs. */
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean),
 };
@@ -701,17 +705,19 @@ const cpuCell = (c: Record<string, number>) =>
 
 const verdict = (ok: boolean) => (ok ? "**met**" : "**not met**");
 
-interface SweepPoint {
-  rate: number;
-  durationS: number;
-  sent: number;
-  replies: number;
-  missingReplies: number;
-  ackMs: Percentiles;
-  e2eMs: Percentiles;
-  e2eWarmMs: Percentiles;
-  cpu: Record<string, number>;
-}
+/** One rate of BENCH_OPEN_SWEEP: the open loop's summary, without its per-second timeline and samples. */
+const SWEEP_FIELDS = [
+  "rate",
+  "durationS",
+  "sent",
+  "replies",
+  "missingReplies",
+  "ackMs",
+  "e2eMs",
+  "e2eWarmMs",
+  "cpu",
+] as const;
+type SweepPoint = Pick<OpenLoopResult, (typeof SWEEP_FIELDS)[number]>;
 
 interface Results {
   machine: Awaited<ReturnType<typeof machineInfo>>;
@@ -849,7 +855,7 @@ function markdown(r: Results): string {
       "",
       `Open loop at other rates (\`BENCH_OPEN_SWEEP\`): each rate for ${cfg.openSweepS} s on a fresh app after the same warm-up, new shoppers saying "hi". Highest rate with an end-to-end p99 ≤ ${TARGETS.e2eP99Ms} ms: ${within.length ? `**${Math.max(...within)} msg/s**` : "none of those measured"}.`,
       "",
-      "| rate | replies | ack p99 | e2e p50 | e2e p99 | e2e p99 after the first 5 s | CPU cores: server · PostgreSQL · Redis · load gen · other work · machine |",
+      `| rate | replies | ack p99 | e2e p50 | e2e p99 | e2e p99 after the first ${OPEN_COLD_S} s | CPU cores: server · PostgreSQL · Redis · load gen · other work · machine |`,
       "| ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       ...r.openSweep.map(
         (p) =>
@@ -1086,17 +1092,7 @@ async function main() {
     const count = Math.min(rate * cfg.openSweepS, openCount);
     const point = await openLoop(appUrl, openFile, open, openWarm, count, graph, app, cfg.drainS, rate);
     await stopChild(app, 10_000);
-    openSweep.push({
-      rate,
-      durationS: point.durationS,
-      sent: point.sent,
-      replies: point.replies,
-      missingReplies: point.missingReplies,
-      ackMs: point.ackMs,
-      e2eMs: point.e2eMs,
-      e2eWarmMs: point.e2eWarmMs,
-      cpu: point.cpu,
-    });
+    openSweep.push(Object.fromEntries(SWEEP_FIELDS.map((key) => [key, point[key]])) as SweepPoint);
     log(
       `sweep ${rate}/s: ${point.replies}/${point.sent} replies, ack p99 ${ms(point.ackMs.p99)}, e2e p50 ${ms(point.e2eMs.p50)} p99 ${ms(point.e2eMs.p99)}`,
     );
