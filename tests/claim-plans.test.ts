@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { claimSql } from "~/adapters/db/claim.server";
 import { INBOX_DUE, claimInboundEvents } from "~/adapters/db/inbound-events.server";
-import { OUTBOX_DUE, claimOutboundMessages } from "~/adapters/db/messages.server";
+import { COMMIT_TURNS_SQL, OUTBOX_DUE, claimOutboundMessages } from "~/adapters/db/messages.server";
 import { database } from "~/db.server";
 import { setupTestDatabase } from "./helpers/db";
 
@@ -21,6 +21,7 @@ interface PlanNode {
   "Join Filter"?: string;
   "Subplan Name"?: string;
   "Parent Relationship"?: string;
+  "Actual Loops"?: number;
   Plans?: PlanNode[];
 }
 
@@ -28,10 +29,10 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-async function planOf(sql: string): Promise<PlanNode[]> {
+async function planOf(sql: string, analyze = false): Promise<PlanNode[]> {
   const literal = sql.replace("$1", "32").replace("$2", "'60000'");
   const [row] = await database().raw.query<{ "QUERY PLAN": [{ Plan: PlanNode }] | string }>(
-    `EXPLAIN (FORMAT JSON) ${literal}`,
+    `EXPLAIN (${analyze ? "ANALYZE, " : ""}FORMAT JSON) ${literal}`,
   );
   const value = row["QUERY PLAN"];
   const parsed = typeof value === "string" ? (JSON.parse(value) as [{ Plan: PlanNode }]) : value;
@@ -109,6 +110,78 @@ describe("claim plans with stale statistics", () => {
     expect(new Set(claimed.map((m) => m.conversationId)).size).toBe(4000);
     // The oldest reply of each conversation, never a later one before it.
     expect(claimed.every((m) => Number(m.id.slice(1)) <= 4000)).toBe(true);
+  });
+});
+
+describe("the turn statement's send-on-commit check", () => {
+  it("probes each turn's conversation on the outbox index instead of scanning the whole index", async () => {
+    // A reply marked sent leaves a dead entry in Message_outbox_conversation_idx until a vacuum; joined against
+    // the turns, the check was one bitmap scan of every entry on each statement (a bench run: 7,107 entries).
+    const { raw } = database();
+    await raw.exec(`
+      INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
+                             "nextAttemptAt", "createdAt")
+      SELECT 'd' || g, 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 3000), 'k' || (g % 3000), 'out', 'bot',
+             'text', '{}', 'sent', now(), now() - interval '1 day'
+      FROM generate_series(1, 20000) g;
+      ANALYZE "Message";
+      INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
+                             "nextAttemptAt", "createdAt")
+      SELECT 'q' || g, 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 4000), 'k' || (g % 4000), 'out', 'bot',
+             'text', '{}', 'sending', now(), now()
+      FROM generate_series(1, 8000) g;`);
+    const turns = 40;
+    const list = (f: (i: number) => string | number | boolean | null) =>
+      `'{${Array.from({ length: turns }, (_, i) => {
+        const v = f(i);
+        return v === null ? "NULL" : typeof v === "string" ? `"${v}"` : String(v);
+      }).join(",")}}'`;
+    const shop = (i: number) => `shop${i % 20}.myshopify.com`;
+    const values: Record<number, string> = {
+      1: `'2026-12-07T00:00:00.000Z'`,
+      2: list(shop),
+      3: list((i) => `c${i}`),
+      4: list((i) => `k${i}`),
+      5: list((i) => `wamid.${i}`),
+      6: list(() => "text"),
+      7: list(() => "{}"),
+      8: list(() => "hi"),
+      9: list(() => "2026-12-07T00:00:00.000Z"),
+      10: list(() => null),
+      11: list(() => null),
+      12: list(() => null),
+      13: list(() => null),
+      14: list(() => null),
+      15: list(() => false),
+      16: list(() => null),
+      17: list((i) => `e${i}`),
+      18: list((i) => i + 1),
+      19: list(() => 1),
+      20: list(() => "acc"),
+      21: list((i) => `9665${i}`),
+      22: list(() => "bot"),
+      23: list(() => "text"),
+      24: list(() => "{}"),
+      25: list(() => "hello"),
+      26: list((i) => `e${i}:1`),
+      27: list(() => true),
+      28: list(() => "60000"),
+    };
+    // Each parameter as a scalar subquery: the planner cannot see the arrays' lengths, as in the generic plan a
+    // prepared statement runs on after five executions (it assumes 10 rows an array).
+    const sql = COMMIT_TURNS_SQL.replace(/\$(\d+)/g, (_, n: string) => `(SELECT ${values[Number(n)]})`);
+    // Executed (ANALYZE): the probe must run once per turn, not once per pair of turns.
+    const plan = await planOf(sql, true);
+    const claimPlan = plan.find((n) => n["Subplan Name"] === "CTE claim");
+    expect(claimPlan).toBeDefined();
+    const inClaim = nodes(claimPlan!);
+    const probe = inClaim.find(
+      (n) => n["Parent Relationship"] === "SubPlan" && n["Index Name"] === "Message_outbox_conversation_idx",
+    );
+    expect(probe, JSON.stringify(inClaim.map((n) => [n["Node Type"], n["Index Name"]]))).toBeDefined();
+    expect(probe!["Index Cond"]).toContain("conversationId");
+    expect(probe!["Actual Loops"]).toBeLessThanOrEqual(turns);
+    expect(inClaim.map((n) => n["Node Type"])).not.toContain("Bitmap Heap Scan");
   });
 });
 

@@ -493,25 +493,33 @@ type TurnCounts = {
 
 // Timestamps travel as ISO strings and are stored as UTC (`timestamp(3)` columns without zone, as Prisma
 // writes them). Replies get distinct createdAt (now + 1 ms each) so one batch keeps its order.
-const COMMIT_TURNS_SQL = `WITH
+/** The turn statement ($1 now, $2–$17 one entry per turn, $18–$26 per reply, $27–$28 per turn); exported for the plan tests. */
+export const COMMIT_TURNS_SQL = `WITH
   t AS MATERIALIZED (
     SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                          $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::boolean[],
-                         $15::boolean[], $16::text[], $17::text[])
+                         $15::boolean[], $16::text[], $17::text[], $27::boolean[], $28::text[])
       WITH ORDINALITY AS t(shop, conv, contact, wamid, type, body, text, received, language, state, sv, status,
-                           attention, "setFeedback", feedback, event, k)
+                           attention, "setFeedback", feedback, event, "sendNow", lease, k)
   ),
   -- Send on commit ($27): a turn's replies are stored claimed when nothing earlier in the conversation is
   -- still unsent (the outbox's order rule, OUTBOX_DUE).
   claim AS MATERIALIZED (
-    SELECT t.k FROM t JOIN unnest($27::boolean[]) WITH ORDINALITY AS d(now, k) ON d.k = t.k
-    WHERE d.now
+    SELECT t.k FROM t
+    WHERE t."sendNow"
       -- an earlier turn of the conversation in this statement queues first (the snapshot cannot see its rows)
       AND NOT EXISTS (SELECT 1 FROM t e WHERE e.shop = t.shop AND e.conv = t.conv AND e.k < t.k)
+      -- OFFSET 0 keeps this a probe per turn on the conversation's entries of Message_outbox_conversation_idx,
+      -- as in OUTBOX_DUE. Joined instead, it became one bitmap scan of the whole index: every reply marked sent
+      -- since the last vacuum leaves a dead entry there, and a bitmap scan visits each one's heap row on every
+      -- statement (7,107 entries, 5.4 ms of a 26 ms turn statement after 10 s at 1,000 msg/s; a plain index
+      -- scan marks dead entries and skips them afterwards). "sendNow" is a column of t, not a join: with
+      -- $27 joined by position the probe ran once per pair of turns (3,721 probes for 61 turns).
       AND NOT EXISTS (
         SELECT 1 FROM "Message" p
         WHERE p.shop = t.shop AND p."conversationId" = t.conv AND p.direction = 'out'
           AND p.status IN ('queued', 'sending')
+        OFFSET 0
       )
   ),
   inbound AS (
@@ -551,7 +559,7 @@ const COMMIT_TURNS_SQL = `WITH
            CASE WHEN c.k IS NULL THEN 'queued' ELSE 'sending' END, r.ik, ($1::timestamptz AT TIME ZONE 'UTC'),
            ($1::timestamptz AT TIME ZONE 'UTC') + (r.n - 1) * interval '1 millisecond',
            -- the lease as the outbox's claim sets it (claimSql)
-           CASE WHEN c.k IS NOT NULL THEN now() + (($28::text[])[t.k::int] || ' milliseconds')::interval END,
+           CASE WHEN c.k IS NOT NULL THEN now() + (t.lease || ' milliseconds')::interval END,
            CASE WHEN c.k IS NULL THEN 0 ELSE 1 END
     FROM unnest($18::int[], $19::int[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],
                 $26::text[]) AS r(k, n, ac, tw, au, ty, bo, tx, ik)
