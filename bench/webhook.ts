@@ -291,7 +291,9 @@ async function waitForLogLine(file: string, text: string, timeoutMs: number): Pr
     if (existsSync(file) && readFileSync(file, "utf8").includes(text)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`${path.basename(file)}: no "${text}" within ${timeoutMs} ms`);
+  // The next run overwrites the log: what the app said goes into the error.
+  const tail = existsSync(file) ? readFileSync(file, "utf8").trimEnd().split("\n").slice(-20).join("\n") : "";
+  throw new Error(`${path.basename(file)}: no "${text}" within ${timeoutMs} ms; its last lines:\n${tail}`);
 }
 
 // --- load ---------------------------------------------------------------------------------------
