@@ -54,6 +54,15 @@ function expectProbeOn(plan: PlanNode[], outerIndex: string, probeIndex: string,
   );
 }
 
+/** 20,000 replies sent a day ago across 3,000 conversations, analyzed: the statistics a burst then outdates. */
+const SENT_HISTORY = `
+      INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
+                             "nextAttemptAt", "createdAt")
+      SELECT 'd' || g, 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 3000), 'k' || (g % 3000), 'out', 'bot',
+             'text', '{}', 'sent', now(), now() - interval '1 day'
+      FROM generate_series(1, 20000) g;
+      ANALYZE "Message";`;
+
 describe("claim plans with stale statistics", () => {
   it("inbox: walks the pending index in arrival order and probes each contact on its own index", async () => {
     const { raw } = database();
@@ -83,13 +92,7 @@ describe("claim plans with stale statistics", () => {
 
   it("outbox: walks the due index and probes each conversation on its own index", async () => {
     const { raw } = database();
-    await raw.exec(`
-      INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
-                             "nextAttemptAt", "createdAt")
-      SELECT 'd' || g, 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 3000), 'k' || (g % 3000), 'out', 'bot',
-             'text', '{}', 'sent', now(), now() - interval '1 day'
-      FROM generate_series(1, 20000) g;
-      ANALYZE "Message";
+    await raw.exec(`${SENT_HISTORY}
       INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
                              "nextAttemptAt", "createdAt")
       SELECT 'q' || lpad(g::text, 5, '0'), 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 4000),
@@ -118,13 +121,7 @@ describe("the turn statement's send-on-commit check", () => {
     // A reply marked sent leaves a dead entry in Message_outbox_conversation_idx until a vacuum; joined against
     // the turns, the check was one bitmap scan of every entry on each statement (a bench run: 7,107 entries).
     const { raw } = database();
-    await raw.exec(`
-      INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
-                             "nextAttemptAt", "createdAt")
-      SELECT 'd' || g, 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 3000), 'k' || (g % 3000), 'out', 'bot',
-             'text', '{}', 'sent', now(), now() - interval '1 day'
-      FROM generate_series(1, 20000) g;
-      ANALYZE "Message";
+    await raw.exec(`${SENT_HISTORY}
       INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
                              "nextAttemptAt", "createdAt")
       SELECT 'q' || g, 'shop' || (g % 20) || '.myshopify.com', 'c' || (g % 4000), 'k' || (g % 4000), 'out', 'bot',
