@@ -87,13 +87,13 @@ async function viaApp(): Promise<void> {
 }
 
 async function measure(fn: () => Promise<void>) {
-  let next = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   if (BURST) {
     for (let sent = 0; sent < REQUESTS; sent += CONCURRENCY)
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, REQUESTS - sent) }, () => fn()));
   } else {
+    let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next++ < REQUESTS) await fn();

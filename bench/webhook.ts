@@ -523,18 +523,28 @@ const finiteOrNull = (value: number) => (Number.isFinite(value) ? Math.round(val
 /** Seconds at the start of the open loop reported apart as its cold start (see OpenLoopResult.e2eColdMs). */
 const OPEN_COLD_S = 5;
 
-async function openLoop(
-  url: string,
-  file: string,
-  requests: SignedRequest[],
-  offset: number,
-  count: number,
-  graph: FakeGraph,
-  server: ChildProcess,
-  drainS: number,
-  rate = cfg.openRate,
-  storedAfterSeq?: number,
-): Promise<OpenLoopResult> {
+/** Where an open loop sends: the app, its pre-signed webhooks (and their file, for the load generator), the fake Graph API. */
+interface OpenLoopTarget {
+  url: string;
+  file: string;
+  requests: SignedRequest[];
+  graph: FakeGraph;
+  server: ChildProcess;
+}
+
+/** One open loop: `count` webhooks from line `offset` at `rate` a second, replies awaited `drainS` after the last. */
+interface OpenLoopRun {
+  offset: number;
+  count: number;
+  rate: number;
+  drainS: number;
+  /** Read when each message was stored (InboundEvent rows after this seq): the per-second table's "stored". */
+  storedAfterSeq?: number;
+}
+
+async function openLoop(target: OpenLoopTarget, run: OpenLoopRun): Promise<OpenLoopResult> {
+  const { url, file, requests, graph, server } = target;
+  const { offset, count, rate, drainS, storedAfterSeq } = run;
   let window = cpuWindow({ server: server.pid, bench: process.pid }, { postgresDb: cfg.database });
   const job: OpenJob = {
     mode: "open",
@@ -1057,7 +1067,15 @@ async function main() {
   app = await startApp(appPort, graph, cfg.openWorkers, "open", openProfileFile);
   // A low-rate reference first (it also warms the app up), then the measured rate.
   log(`open loop reference: ${openWarm} messages at ${cfg.referenceRate}/s`);
-  const reference = await openLoop(appUrl, openFile, open, 0, openWarm, graph, app, 10, cfg.referenceRate);
+  const openTarget = (server: ChildProcess): OpenLoopTarget => ({
+    url: appUrl,
+    file: openFile,
+    requests: open,
+    graph,
+    server,
+  });
+  const referenceRun: OpenLoopRun = { offset: 0, count: openWarm, rate: cfg.referenceRate, drainS: 10 };
+  const reference = await openLoop(openTarget(app), referenceRun);
   log(
     `reference: ${reference.replies}/${reference.sent} replies, e2e p50 ${ms(reference.e2eMs.p50)} p99 ${ms(reference.e2eMs.p99)}`,
   );
@@ -1065,18 +1083,13 @@ async function main() {
   const referenceLastSeq = await maxSeq();
   log(`open loop: ${openCount} messages at ${cfg.openRate}/s, then up to ${cfg.drainS} s for the replies`);
   if (openProfileFile) app.kill("SIGUSR2");
-  const openResult = await openLoop(
-    appUrl,
-    openFile,
-    open,
-    openWarm,
-    openCount,
-    graph,
-    app,
-    cfg.drainS,
-    cfg.openRate,
-    referenceLastSeq,
-  );
+  const openResult = await openLoop(openTarget(app), {
+    offset: openWarm,
+    count: openCount,
+    rate: cfg.openRate,
+    drainS: cfg.drainS,
+    storedAfterSeq: referenceLastSeq,
+  });
   const openLoopBacklog = await dbCounts();
   const openStages = await stageLatencies(referenceLastSeq);
   log(
@@ -1092,9 +1105,9 @@ async function main() {
     await resetTraffic();
     graph.reset();
     app = await startApp(appPort, graph, cfg.openWorkers, `sweep-${rate}`);
-    await openLoop(appUrl, openFile, open, 0, openWarm, graph, app, 10, cfg.referenceRate);
+    await openLoop(openTarget(app), referenceRun);
     const count = Math.min(rate * cfg.openSweepS, openCount);
-    const point = await openLoop(appUrl, openFile, open, openWarm, count, graph, app, cfg.drainS, rate);
+    const point = await openLoop(openTarget(app), { offset: openWarm, count, rate, drainS: cfg.drainS });
     await stopChild(app, 10_000);
     openSweep.push(Object.fromEntries(SWEEP_FIELDS.map((key) => [key, point[key]])) as SweepPoint);
     log(
