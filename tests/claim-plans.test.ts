@@ -54,6 +54,14 @@ function expectProbeOn(plan: PlanNode[], outerIndex: string, probeIndex: string,
   );
 }
 
+/** 20,000 processed events of `shops` shops and 3,000 shoppers, analyzed: a store's history before a burst. */
+const doneEventHistory = (shops: number) => `
+      INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload, status)
+      SELECT 'd' || g, 'shop' || (g % ${shops}) || '.myshopify.com', 'pn' || (g % ${shops}), 'message', 'd' || g,
+             '9665' || (g % 3000), '{}', 'done'
+      FROM generate_series(1, 20000) g;
+      ANALYZE "InboundEvent";`;
+
 /** 20,000 replies sent a day ago across 3,000 conversations, analyzed: the statistics a burst then outdates. */
 const SENT_HISTORY = `
       INSERT INTO "Message" (id, shop, "conversationId", "contactId", direction, author, type, body, status,
@@ -66,12 +74,7 @@ const SENT_HISTORY = `
 describe("claim plans with stale statistics", () => {
   it("inbox: walks the pending index in arrival order and probes each contact on its own index", async () => {
     const { raw } = database();
-    await raw.exec(`
-      INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload, status)
-      SELECT 'd' || g, 'shop' || (g % 20) || '.myshopify.com', 'pn' || (g % 20), 'message', 'd' || g,
-             '9665' || (g % 3000), '{}', 'done'
-      FROM generate_series(1, 20000) g;
-      ANALYZE "InboundEvent";
+    await raw.exec(`${doneEventHistory(20)}
       INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload)
       SELECT 'p' || g, 'shop' || (g % 20) || '.myshopify.com', 'pn' || (g % 20), 'message', 'p' || g,
              '9665' || (g % 4000), '{}'
@@ -187,12 +190,7 @@ describe("InboundEvent's rarer queries without a (shop, receivedAt) index", () =
     // Migration …_inbound_received_index dropped (shop, receivedAt): an uninstall's or a shop redaction's delete
     // (by shop) and a customer redaction's or the sandbox's (by shop and shoppers) must still not read the table.
     const { raw } = database();
-    await raw.exec(`
-      INSERT INTO "InboundEvent" (id, shop, "phoneNumberId", kind, "dedupeKey", "waId", payload, status)
-      SELECT 'd' || g, 'shop' || (g % 50) || '.myshopify.com', 'pn' || (g % 50), 'message', 'd' || g,
-             '9665' || (g % 3000), '{}', 'done'
-      FROM generate_series(1, 20000) g;
-      ANALYZE "InboundEvent";`);
+    await raw.exec(doneEventHistory(50));
     const byShop = await planOf(`DELETE FROM "InboundEvent" WHERE shop = 'shop7.myshopify.com'`);
     const byShopper = await planOf(
       `DELETE FROM "InboundEvent" WHERE shop = 'shop7.myshopify.com' AND "waId" IN ('96657', '966557')`,
