@@ -26,6 +26,11 @@ export interface RawDb {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs one parameterised statement that returns no rows; resolves to the number of rows it changed. */
   execute(sql: string, params?: unknown[], options?: QueryOptions): Promise<number>;
+  /**
+   * Opens the pool's kept connections (DATABASE_POOL_MIN) now rather than during the first burst; resolves to how
+   * many connections the pool then holds (PGlite: 0, it has none).
+   */
+  warm(): Promise<number>;
   /** Runs `fn` while holding a database-wide lock (a PostgreSQL advisory lock; PGlite has one process). */
   withLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -55,13 +60,30 @@ export interface Database {
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
-export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: string }): Database {
+export interface PoolOptions {
+  max?: number;
+  min?: number;
+  idleTimeoutMs?: number;
+}
+
+export function createDatabase(options: {
+  databaseUrl?: string;
+  pgliteDataDir: string;
+  /** Overrides DATABASE_POOL_MAX / DATABASE_POOL_MIN and the 30-s idle timeout (tests). */
+  pool?: PoolOptions;
+}): Database {
   if (options.databaseUrl) {
+    const max = options.pool?.max ?? tuning().DATABASE_POOL_MAX;
+    // Connections kept open while idle (DATABASE_POOL_MIN, ADR 012). Opening one costs PostgreSQL a process start
+    // (40–110 ms each when 25 were opened within a second of a burst, on the benchmark's 2 cores) and the query
+    // that asked for it waits: with pools grown on demand, a burst's first webhooks waited up to 420 ms.
+    const min = Math.min(options.pool?.min ?? tuning().DATABASE_POOL_MIN ?? max, max);
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: tuning().DATABASE_POOL_MAX,
+      max,
+      min,
       connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
+      idleTimeoutMillis: options.pool?.idleTimeoutMs ?? 30_000,
     });
     // A dropped connection must not crash the process: the next query reports the failure instead. The
     // pool's listener covers idle clients only; a checked-out client (raw exec / withLock, between two
@@ -96,6 +118,13 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
           ? await pool.query({ name: statementName(sql), text: sql, values: params })
           : await pool.query(sql, params);
         return result.rowCount ?? 0;
+      },
+      async warm() {
+        // `min` checked out together, so that each is a connection of its own (idle ones first, then new ones);
+        // then all back in the pool, where `min` keeps them. One that fails to open is left to the next query.
+        const clients = await Promise.allSettled(Array.from({ length: min }, () => pool.connect()));
+        for (const c of clients) if (c.status === "fulfilled") c.value.release();
+        return pool.totalCount;
       },
       async withLock(lockId, fn) {
         const client = await pool.connect();
@@ -144,6 +173,9 @@ export function createDatabase(options: { databaseUrl?: string; pgliteDataDir: s
     async execute(sql, params = []) {
       const result = await pglite.query(sql, params);
       return result.affectedRows ?? 0;
+    },
+    async warm() {
+      return 0;
     },
     withLock(_lockId, fn) {
       const run = chain.then(fn, fn);

@@ -46,6 +46,12 @@ export const tuningShape = {
     .transform((v) => v === "true" || v === "1"),
   /** PostgreSQL pool size of each pool (`app/db.server.ts`). */
   DATABASE_POOL_MAX: int(1, 1000, 20),
+  /**
+   * Connections each pool opens when the server starts and keeps while idle (`app/db.server.ts`): a burst then
+   * finds them open instead of waiting for new ones. Unset: DATABASE_POOL_MAX (a pool of fixed size); 0: opened
+   * on demand only, and closed after 30 s idle.
+   */
+  DATABASE_POOL_MIN: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(1000).optional()),
   /** WhatsApp webhook INSERTs one instance keeps in flight (group commit, ADR 010). */
   HALA_INTAKE_STATEMENTS: int(1, 64, 4),
   /**

@@ -48,6 +48,7 @@ describe("env", () => {
     expect(parseTuning({})).toEqual({
       HALA_WORKERS: true,
       DATABASE_POOL_MAX: 20,
+      DATABASE_POOL_MIN: undefined,
       HALA_INTAKE_STATEMENTS: 4,
       HALA_INTAKE_LINGER_MS: 5,
       HALA_INBOX_CONCURRENCY: 64,
@@ -61,6 +62,7 @@ describe("env", () => {
       HALA_AWAY_DELAY_SECONDS: undefined,
     });
     // Empty means unset, as a blank line in an .env file gives.
+    expect(parseTuning({ DATABASE_POOL_MIN: "" }).DATABASE_POOL_MIN).toBeUndefined();
     expect(parseTuning({ HALA_INBOX_CONCURRENCY: "", HALA_SEND_ON_COMMIT: "" })).toMatchObject({
       HALA_INBOX_CONCURRENCY: 64,
       HALA_SEND_ON_COMMIT: true,
@@ -71,6 +73,7 @@ describe("env", () => {
     const t = parseTuning({
       HALA_WORKERS: "0",
       DATABASE_POOL_MAX: "50",
+      DATABASE_POOL_MIN: "0",
       HALA_INTAKE_LINGER_MS: "0",
       HALA_INBOX_CONCURRENCY: "128",
       HALA_INBOX_BATCHES: "3",
@@ -84,6 +87,7 @@ describe("env", () => {
     expect(t).toMatchObject({
       HALA_WORKERS: false,
       DATABASE_POOL_MAX: 50,
+      DATABASE_POOL_MIN: 0,
       HALA_INTAKE_LINGER_MS: 0,
       HALA_INBOX_CONCURRENCY: 128,
       HALA_INBOX_BATCHES: 3,
@@ -110,11 +114,13 @@ describe("env", () => {
         HALA_WORKER_THREAD_NICE: "20",
         HALA_WORKER_THREAD_SEMI_SPACE_MB: "1024",
         HALA_AWAY_DELAY_SECONDS: "-1",
+        DATABASE_POOL_MIN: "-1",
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(EnvError);
       expect((error as EnvError).issues.map((i) => i.variable).sort()).toEqual([
+        "DATABASE_POOL_MIN",
         "HALA_AWAY_DELAY_SECONDS",
         "HALA_INBOX_BATCHES",
         "HALA_INBOX_CONCURRENCY",

@@ -26,6 +26,9 @@ export function startBackgroundWork(): Promise<Worker[]> {
   globalForBackground.__halaBackground ??= (async () => {
     const result = await migrate(database().raw);
     if (result.applied.length) logger.info({ applied: result.applied }, "migrations applied");
+    // The pool's kept connections (DATABASE_POOL_MIN), before the workers and the first burst need them.
+    const connections = await database().raw.warm();
+    if (connections > 0) logger.info({ connections }, "database connections opened");
     if (!env().HALA_WORKERS) return [];
     const workers = workerFactories.map((factory) => factory());
     for (const worker of workers) worker.start();
