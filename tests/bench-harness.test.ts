@@ -165,4 +165,21 @@ describe("RawHttpPool", () => {
     expect(await send(pool, to("/ok"))).toBe(200);
     expect(pool.open).toBe(1);
   });
+
+  it("closes a connection left idle for idleMs itself, before the server's keep-alive timeout can", async () => {
+    const { port, connections } = await serve((_req, res) => res.end());
+    // The server would end idle connections after 400 ms; the pool lets them idle 150 ms at most.
+    server!.keepAliveTimeout = 400;
+    pool = new RawHttpPool("127.0.0.1", port, 4, 5_000, () => performance.now(), 150);
+    const ok = () => send(pool!, buildRequest(`127.0.0.1:${port}`, "/ok", {}, Buffer.from("{}")));
+    expect(await ok()).toBe(200);
+    // Used again within idleMs: the same connection.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await ok()).toBe(200);
+    expect(connections()).toBe(1);
+    // Idle beyond idleMs (checked every 50 ms): gone from the pool before the server's 400 ms.
+    await expect.poll(() => pool!.open, { timeout: 350, interval: 10 }).toBe(0);
+    expect(await ok()).toBe(200);
+    expect(connections()).toBe(2);
+  });
 });
