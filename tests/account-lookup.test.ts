@@ -1,0 +1,122 @@
+/**
+ * The webhook's account lookup by phone_number_id (app/adapters/db/accounts.server.ts): remembered for a few
+ * seconds, and when an entry has expired, the concurrent webhooks of that shop share one query. A change made
+ * here (a new app secret) is never undone by a lookup that read the row before it.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  findAccountsByPhoneNumberIds,
+  forgetCachedAccounts,
+  upsertAccount,
+} from "~/adapters/db/accounts.server";
+import { database, setDatabase } from "~/db.server";
+import { setupTestDatabase } from "./helpers/db";
+
+setupTestDatabase();
+
+const real = database();
+afterEach(() => setDatabase(real));
+
+/** Counts the account queries; `holdFirst`: the first one's rows come back that many ms late. */
+function countLookups(holdFirst = 0): { calls: number } {
+  const counter = { calls: 0 };
+  const accounts = real.prisma.whatsAppAccount;
+  const wrapped = new Proxy(accounts, {
+    get(target, property, receiver) {
+      if (property !== "findMany") return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<typeof accounts.findMany>) => {
+        const call = ++counter.calls;
+        const rows = await target.findMany(...args);
+        if (call === 1 && holdFirst) await new Promise((r) => setTimeout(r, holdFirst));
+        return rows;
+      };
+    },
+  });
+  const prisma = new Proxy(real.prisma, {
+    get: (target, property, receiver) =>
+      property === "whatsAppAccount" ? wrapped : Reflect.get(target, property, receiver),
+  }) as PrismaClient;
+  setDatabase({ ...real, prisma });
+  return counter;
+}
+
+const account = (phoneNumberId: string, appSecret: string) => ({
+  phoneNumberId,
+  wabaId: "waba-1",
+  accessToken: "EAAG-token",
+  appSecret,
+  verifyToken: `verify-${phoneNumberId}`,
+});
+
+describe("the account lookup by phone_number_id", () => {
+  it("concurrent webhooks share one query; a call for two ids joins the lookup in flight and asks for the other", async () => {
+    await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    await upsertAccount("two.myshopify.com", account("1002", "secret-two"));
+    forgetCachedAccounts();
+    const counter = countLookups(100);
+
+    const first = findAccountsByPhoneNumberIds(["1001"]);
+    const same = Array.from({ length: 9 }, () => findAccountsByPhoneNumberIds(["1001"]));
+    const both = findAccountsByPhoneNumberIds(["1001", "1002"]);
+    const results = await Promise.all([first, ...same]);
+    expect(counter.calls).toBe(2);
+    for (const found of results)
+      expect(found.map((a) => [a.shop, a.appSecret])).toEqual([["one.myshopify.com", "secret-one"]]);
+    expect((await both).map((a) => a.shop)).toEqual(["one.myshopify.com", "two.myshopify.com"]);
+
+    // Remembered now; an unknown number is looked up each time (it may be connected on another instance).
+    expect((await findAccountsByPhoneNumberIds(["1001", "1002"])).length).toBe(2);
+    expect(counter.calls).toBe(2);
+    expect(await findAccountsByPhoneNumberIds(["9999"])).toEqual([]);
+    expect(await findAccountsByPhoneNumberIds(["9999"])).toEqual([]);
+    expect(counter.calls).toBe(4);
+  });
+
+  it("a change made while a lookup is in flight: later calls look up again, and the old rows are not kept", async () => {
+    await upsertAccount("one.myshopify.com", account("1001", "old-secret"));
+    forgetCachedAccounts();
+    const counter = countLookups(150);
+
+    // This lookup reads the row now and returns it 150 ms later, after the change below.
+    const before = findAccountsByPhoneNumberIds(["1001"]);
+    await new Promise((r) => setTimeout(r, 30));
+    await upsertAccount("one.myshopify.com", account("1001", "new-secret"));
+    const after = await findAccountsByPhoneNumberIds(["1001"]);
+    expect(after.map((a) => a.appSecret)).toEqual(["new-secret"]);
+    expect((await before).map((a) => a.appSecret)).toEqual(["old-secret"]);
+
+    // What is remembered is the new secret, not the late rows of the first lookup.
+    const calls = counter.calls;
+    expect((await findAccountsByPhoneNumberIds(["1001"])).map((a) => a.appSecret)).toEqual(["new-secret"]);
+    expect(counter.calls).toBe(calls);
+  });
+
+  it("a failed lookup fails every call waiting on it, and the next call looks up again", async () => {
+    await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    forgetCachedAccounts();
+    let fail = true;
+    const accounts = real.prisma.whatsAppAccount;
+    const prisma = new Proxy(real.prisma, {
+      get: (target, property, receiver) =>
+        property === "whatsAppAccount"
+          ? new Proxy(accounts, {
+              get: (t, p, r) =>
+                p === "findMany"
+                  ? async (...args: Parameters<typeof accounts.findMany>) => {
+                      await new Promise((resolve) => setTimeout(resolve, 20));
+                      if (fail) throw new Error("database unavailable");
+                      return t.findMany(...args);
+                    }
+                  : Reflect.get(t, p, r),
+            })
+          : Reflect.get(target, property, receiver),
+    }) as PrismaClient;
+    setDatabase({ ...real, prisma });
+
+    const waiting = [findAccountsByPhoneNumberIds(["1001"]), findAccountsByPhoneNumberIds(["1001"])];
+    for (const call of waiting) await expect(call).rejects.toThrow("database unavailable");
+    fail = false;
+    expect((await findAccountsByPhoneNumberIds(["1001"])).map((a) => a.shop)).toEqual(["one.myshopify.com"]);
+  });
+});
