@@ -18,20 +18,18 @@ setupTestDatabase();
 const real = database();
 afterEach(() => setDatabase(real));
 
-/** Counts the account queries; `holdFirst`: the first one's rows come back that many ms late. */
-function countLookups(holdFirst = 0): { calls: number } {
+type Rows = Awaited<ReturnType<PrismaClient["whatsAppAccount"]["findMany"]>>;
+
+/** Runs every account query through `around` (`run` is the real query); counts them. */
+function wrapLookups(around: (call: number, run: () => Promise<Rows>) => Promise<Rows>): { calls: number } {
   const counter = { calls: 0 };
   const accounts = real.prisma.whatsAppAccount;
   const wrapped = new Proxy(accounts, {
-    get(target, property, receiver) {
-      if (property !== "findMany") return Reflect.get(target, property, receiver);
-      return async (...args: Parameters<typeof accounts.findMany>) => {
-        const call = ++counter.calls;
-        const rows = await target.findMany(...args);
-        if (call === 1 && holdFirst) await new Promise((r) => setTimeout(r, holdFirst));
-        return rows;
-      };
-    },
+    get: (target, property, receiver) =>
+      property === "findMany"
+        ? (...args: Parameters<typeof accounts.findMany>) =>
+            around(++counter.calls, () => target.findMany(...args))
+        : Reflect.get(target, property, receiver),
   });
   const prisma = new Proxy(real.prisma, {
     get: (target, property, receiver) =>
@@ -40,6 +38,16 @@ function countLookups(holdFirst = 0): { calls: number } {
   setDatabase({ ...real, prisma });
   return counter;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Counts the account queries; the first one's rows come back `holdFirstMs` late. */
+const countLookups = (holdFirstMs: number) =>
+  wrapLookups(async (call, run) => {
+    const rows = await run();
+    if (call === 1) await sleep(holdFirstMs);
+    return rows;
+  });
 
 const account = (phoneNumberId: string, appSecret: string) => ({
   phoneNumberId,
@@ -80,7 +88,7 @@ describe("the account lookup by phone_number_id", () => {
 
     // This lookup reads the row now and returns it 150 ms later, after the change below.
     const before = findAccountsByPhoneNumberIds(["1001"]);
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     await upsertAccount("one.myshopify.com", account("1001", "new-secret"));
     const after = await findAccountsByPhoneNumberIds(["1001"]);
     expect(after.map((a) => a.appSecret)).toEqual(["new-secret"]);
@@ -96,23 +104,11 @@ describe("the account lookup by phone_number_id", () => {
     await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
     forgetCachedAccounts();
     let fail = true;
-    const accounts = real.prisma.whatsAppAccount;
-    const prisma = new Proxy(real.prisma, {
-      get: (target, property, receiver) =>
-        property === "whatsAppAccount"
-          ? new Proxy(accounts, {
-              get: (t, p, r) =>
-                p === "findMany"
-                  ? async (...args: Parameters<typeof accounts.findMany>) => {
-                      await new Promise((resolve) => setTimeout(resolve, 20));
-                      if (fail) throw new Error("database unavailable");
-                      return t.findMany(...args);
-                    }
-                  : Reflect.get(t, p, r),
-            })
-          : Reflect.get(target, property, receiver),
-    }) as PrismaClient;
-    setDatabase({ ...real, prisma });
+    wrapLookups(async (_call, run) => {
+      await sleep(20);
+      if (fail) throw new Error("database unavailable");
+      return run();
+    });
 
     const waiting = [findAccountsByPhoneNumberIds(["1001"]), findAccountsByPhoneNumberIds(["1001"])];
     for (const call of waiting) await expect(call).rejects.toThrow("database unavailable");

@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database } from "~/db.server";
+import { createDatabase, type Database, type PoolOptions } from "~/db.server";
 
 const url = process.env.DATABASE_URL;
 
@@ -25,7 +25,7 @@ async function connectionsNamed(name: string): Promise<number> {
 }
 
 const opened: Database[] = [];
-function named(name: string, pool: { max?: number; min?: number; idleTimeoutMs?: number }) {
+function named(name: string, pool: PoolOptions) {
   const d = createDatabase({
     databaseUrl: `${url}${url!.includes("?") ? "&" : "?"}application_name=${name}`,
     pgliteDataDir: "memory://",

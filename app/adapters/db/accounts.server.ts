@@ -159,8 +159,6 @@ export interface AccountInput {
 
 export async function upsertAccount(shop: string, input: AccountInput): Promise<WhatsAppAccount> {
   const existing = await db().whatsAppAccount.findFirst({ where: { shop } });
-  forgetAccount(existing?.phoneNumberId);
-  forgetAccount(input.phoneNumberId);
   const secrets = {
     ...(input.accessToken ? { accessTokenEnc: sealSecret(input.accessToken) } : {}),
     ...(input.appSecret ? { appSecretEnc: sealSecret(input.appSecret) } : {}),
@@ -178,7 +176,7 @@ export async function upsertAccount(shop: string, input: AccountInput): Promise<
     : await db().whatsAppAccount.create({
         data: { shop, ...fields, accessTokenEnc: sealSecret(input.accessToken!), ...secrets },
       });
-  // Again once written: a lookup that started between the first forgetting and the write read the old row.
+  // Forgotten once written: a lookup in flight (it may have read the old row) no longer fills the cache.
   forgetAccount(existing?.phoneNumberId);
   forgetAccount(input.phoneNumberId);
   return saved;
