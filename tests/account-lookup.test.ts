@@ -1,13 +1,15 @@
 /**
  * The webhook's account lookup by phone_number_id (app/adapters/db/accounts.server.ts): remembered for a few
  * seconds, and when an entry has expired, the concurrent webhooks of that shop share one query. A change made
- * here (a new app secret) is never undone by a lookup that read the row before it.
+ * here (a new app secret) is never undone by a lookup that read the row before it. The same for the sender's
+ * lookup by account id (a new access token).
  */
 import type { PrismaClient } from "@prisma/client";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   findAccountsByPhoneNumberIds,
   forgetCachedAccounts,
+  getAccountCredentials,
   upsertAccount,
 } from "~/adapters/db/accounts.server";
 import { database, setDatabase } from "~/db.server";
@@ -18,17 +20,21 @@ setupTestDatabase();
 const real = database();
 afterEach(() => setDatabase(real));
 
-type Rows = Awaited<ReturnType<PrismaClient["whatsAppAccount"]["findMany"]>>;
-
-/** Runs every account query through `around` (`run` is the real query); counts them. */
-function wrapLookups(around: (call: number, run: () => Promise<Rows>) => Promise<Rows>): { calls: number } {
+/**
+ * Runs every account query of one kind through `around` (`run` is the real query); counts them. `findMany` is
+ * the lookup by phone_number_id, `findFirst` the sender's by id.
+ */
+function wrapLookups<R>(
+  around: (call: number, run: () => Promise<R>) => Promise<R>,
+  method: "findMany" | "findFirst" = "findMany",
+): { calls: number } {
   const counter = { calls: 0 };
   const accounts = real.prisma.whatsAppAccount;
   const wrapped = new Proxy(accounts, {
     get: (target, property, receiver) =>
-      property === "findMany"
-        ? (...args: Parameters<typeof accounts.findMany>) =>
-            around(++counter.calls, () => target.findMany(...args))
+      property === method
+        ? (...args: unknown[]) =>
+            around(++counter.calls, () => (target[method] as (...a: unknown[]) => Promise<R>)(...args))
         : Reflect.get(target, property, receiver),
   });
   const prisma = new Proxy(real.prisma, {
@@ -114,5 +120,66 @@ describe("the account lookup by phone_number_id", () => {
     for (const call of waiting) await expect(call).rejects.toThrow("database unavailable");
     fail = false;
     expect((await findAccountsByPhoneNumberIds(["1001"])).map((a) => a.shop)).toEqual(["one.myshopify.com"]);
+  });
+});
+
+describe("the sender's account lookup by id", () => {
+  it("concurrent sends share one query, and another shop's id finds nothing from the shared lookup", async () => {
+    const saved = await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    forgetCachedAccounts();
+    const counter = wrapLookups(async (_call, run) => {
+      const row = await run();
+      await sleep(50);
+      return row;
+    }, "findFirst");
+    const results = await Promise.all([
+      ...Array.from({ length: 8 }, () => getAccountCredentials("one.myshopify.com", saved.id)),
+      getAccountCredentials("two.myshopify.com", saved.id),
+    ]);
+    expect(counter.calls).toBe(1);
+    expect(results.slice(0, 8).map((c) => c?.accessToken)).toEqual(Array(8).fill("EAAG-token"));
+    expect(results[8]).toBeNull();
+    // Remembered now.
+    expect((await getAccountCredentials("one.myshopify.com", saved.id))?.shop).toBe("one.myshopify.com");
+    expect(counter.calls).toBe(1);
+  });
+
+  it("a new access token saved while a lookup is in flight is what later sends use, not the late old row", async () => {
+    const saved = await upsertAccount("one.myshopify.com", { ...account("1001", "s"), accessToken: "old-token" });
+    forgetCachedAccounts();
+    const counter = wrapLookups(async (call, run) => {
+      const row = await run();
+      if (call === 1) await sleep(150);
+      return row;
+    }, "findFirst");
+
+    // This lookup reads the row now and returns it 150 ms later, after the token changed.
+    const before = getAccountCredentials("one.myshopify.com", saved.id);
+    await sleep(30);
+    await upsertAccount("one.myshopify.com", { ...account("1001", "s"), accessToken: "new-token" });
+    expect((await getAccountCredentials("one.myshopify.com", saved.id))?.accessToken).toBe("new-token");
+    expect((await before)?.accessToken).toBe("old-token");
+
+    const calls = counter.calls;
+    expect((await getAccountCredentials("one.myshopify.com", saved.id))?.accessToken).toBe("new-token");
+    expect(counter.calls).toBe(calls);
+  });
+
+  it("a failed lookup fails the sends waiting on it, and the next send looks up again", async () => {
+    const saved = await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    forgetCachedAccounts();
+    let fail = true;
+    wrapLookups(async (_call, run) => {
+      await sleep(20);
+      if (fail) throw new Error("database unavailable");
+      return run();
+    }, "findFirst");
+    const waiting = [
+      getAccountCredentials("one.myshopify.com", saved.id),
+      getAccountCredentials("one.myshopify.com", saved.id),
+    ];
+    for (const call of waiting) await expect(call).rejects.toThrow("database unavailable");
+    fail = false;
+    expect((await getAccountCredentials("one.myshopify.com", saved.id))?.shop).toBe("one.myshopify.com");
   });
 });

@@ -34,6 +34,11 @@ const ACCOUNT_CACHE_MS = 5_000;
 const accountCache = new Map<string, { row: WhatsAppAccount; at: number }>();
 
 const accountByIdCache = new Map<string, { row: WhatsAppAccount; at: number }>();
+/**
+ * Lookups in flight by account id: when an account's entry expires, the outbox's lanes (each sending a batch
+ * of that account's replies) and media downloads share one query.
+ */
+const accountByIdLookups = new Map<string, Promise<WhatsAppAccount | null>>();
 
 /**
  * Lookups in flight, by phone_number_id: when a shop's entry expires, its concurrent webhooks share one query
@@ -47,6 +52,7 @@ function forgetAccount(phoneNumberId?: string): void {
   // Lookups in flight may hold the row before the change: the next calls start their own.
   accountGeneration++;
   accountLookups.clear();
+  accountByIdLookups.clear();
   if (phoneNumberId) accountCache.delete(phoneNumberId);
   else accountCache.clear();
   // Few entries, and ids are not phone numbers: forget them all.
@@ -125,19 +131,33 @@ export async function getAccountCredentials(
   shop: string,
   accountId: string,
 ): Promise<AccountCredentials | null> {
-  const now = Date.now();
-  let hit = accountByIdCache.get(accountId);
-  if (!hit || now - hit.at > ACCOUNT_CACHE_MS) {
-    const row = await db().whatsAppAccount.findFirst({ where: { id: accountId } });
-    if (accountByIdCache.size > 10_000) accountByIdCache.clear();
-    if (row) accountByIdCache.set(accountId, (hit = { row, at: now }));
-    else {
-      accountByIdCache.delete(accountId);
-      hit = undefined;
+  const hit = accountByIdCache.get(accountId);
+  let row: WhatsAppAccount | null;
+  if (hit && Date.now() - hit.at <= ACCOUNT_CACHE_MS) row = hit.row;
+  else {
+    let lookup = accountByIdLookups.get(accountId);
+    if (!lookup) {
+      lookup = queryAccountById(accountId).finally(() => {
+        if (accountByIdLookups.get(accountId) === lookup) accountByIdLookups.delete(accountId);
+      });
+      accountByIdLookups.set(accountId, lookup);
     }
+    row = await lookup;
   }
   // Scoped by shop: another shop's account id finds nothing, cached or not.
-  return hit && hit.row.shop === shop ? credentialsOf(hit.row) : null;
+  return row && row.shop === shop ? credentialsOf(row) : null;
+}
+
+async function queryAccountById(accountId: string): Promise<WhatsAppAccount | null> {
+  const generation = accountGeneration;
+  const row = await db().whatsAppAccount.findFirst({ where: { id: accountId } });
+  // A change made here while the query ran (a new access token): the row is returned, not remembered.
+  if (generation === accountGeneration) {
+    if (accountByIdCache.size > 10_000) accountByIdCache.clear();
+    if (row) accountByIdCache.set(accountId, { row, at: Date.now() });
+    else accountByIdCache.delete(accountId);
+  }
+  return row;
 }
 
 /** Verify-token lookup for Meta's GET handshake (tokens are random and unique across shops). */
