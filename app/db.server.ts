@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
@@ -66,6 +67,16 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
 }
 
+/**
+ * Which part of Hala a connection serves, for pg_stat_activity and PostgreSQL's logs: "hala-web" for the web
+ * thread when the workers run in a thread of their own (scripts/serve.ts), "hala-workers" for that thread,
+ * "hala" for a process that runs both (or the workers alone: `npm run worker`).
+ */
+export function connectionRole(): string {
+  if (!isMainThread) return "hala-workers";
+  return process.env.HALA_WORKER_THREAD_RUNNING === "1" ? "hala-web" : "hala";
+}
+
 export function createDatabase(options: {
   databaseUrl?: string;
   pgliteDataDir: string;
@@ -80,6 +91,9 @@ export function createDatabase(options: {
     const min = Math.min(options.pool?.min ?? tuning().DATABASE_POOL_MIN ?? max, max);
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
+      // What pg_stat_activity shows for these connections; an application_name in DATABASE_URL, or PGAPPNAME,
+      // takes its place.
+      application_name: process.env.PGAPPNAME || connectionRole(),
       max,
       min,
       connectionTimeoutMillis: 5_000,

@@ -2,11 +2,11 @@
  * The pool's kept connections (DATABASE_POOL_MIN, app/db.server.ts): the server opens them when it starts
  * (`raw.warm()`, called by the background start), and the pool keeps them while idle, so that a burst finds them
  * open. PostgreSQL only (the services project); PGlite has no connections. Only this test's own connections are
- * counted (by application_name).
+ * counted (by application_name). Also the application_name the connections carry.
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database, type PoolOptions } from "~/db.server";
+import { connectionRole, createDatabase, type Database, type PoolOptions } from "~/db.server";
 
 const url = process.env.DATABASE_URL;
 
@@ -72,6 +72,43 @@ describe.skipIf(!url)("the database pool's kept connections", () => {
     expect(await connectionsNamed(none)).toBe(0);
     await d.raw.query("SELECT 1");
     expect(await connectionsNamed(none)).toBe(1);
+  });
+});
+
+describe.skipIf(!url)("the connections' application_name", () => {
+  const appName = async (d: Database) =>
+    (await d.raw.query<{ name: string }>("SELECT current_setting('application_name') AS name"))[0].name;
+
+  it("names the part of Hala they serve; PGAPPNAME and an application_name in DATABASE_URL take its place", async () => {
+    // vitest runs this file in a child process's main thread, without a workers' thread: the plain name.
+    expect(connectionRole()).toBe("hala");
+    const plain = createDatabase({ databaseUrl: url, pgliteDataDir: "memory://", pool: { max: 1 } });
+    opened.push(plain);
+    expect(await appName(plain)).toBe("hala");
+
+    const before = process.env.PGAPPNAME;
+    process.env.PGAPPNAME = "hala-ops";
+    try {
+      const fromEnv = createDatabase({ databaseUrl: url, pgliteDataDir: "memory://", pool: { max: 1 } });
+      opened.push(fromEnv);
+      expect(await appName(fromEnv)).toBe("hala-ops");
+    } finally {
+      if (before === undefined) delete process.env.PGAPPNAME;
+      else process.env.PGAPPNAME = before;
+    }
+    const inUrl = named(`hala-url-${process.pid}`, { max: 1 });
+    expect(await appName(inUrl)).toBe(`hala-url-${process.pid}`);
+  });
+
+  it("the web thread is told apart when the workers run in a thread of their own", () => {
+    const before = process.env.HALA_WORKER_THREAD_RUNNING;
+    process.env.HALA_WORKER_THREAD_RUNNING = "1";
+    try {
+      expect(connectionRole()).toBe("hala-web");
+    } finally {
+      if (before === undefined) delete process.env.HALA_WORKER_THREAD_RUNNING;
+      else process.env.HALA_WORKER_THREAD_RUNNING = before;
+    }
   });
 });
 
