@@ -145,7 +145,10 @@ describe("the sender's account lookup by id", () => {
   });
 
   it("a new access token saved while a lookup is in flight is what later sends use, not the late old row", async () => {
-    const saved = await upsertAccount("one.myshopify.com", { ...account("1001", "s"), accessToken: "old-token" });
+    const saved = await upsertAccount("one.myshopify.com", {
+      ...account("1001", "s"),
+      accessToken: "old-token",
+    });
     forgetCachedAccounts();
     const counter = wrapLookups(async (call, run) => {
       const row = await run();
