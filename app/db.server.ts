@@ -77,11 +77,29 @@ export function connectionRole(): string {
   return process.env.HALA_WORKER_THREAD_RUNNING === "1" ? "hala-web" : "hala";
 }
 
+export type PlanCacheMode = "auto" | "force_custom_plan" | "force_generic_plan";
+
+/**
+ * The connection string with plan_cache_mode set for every connection (a startup option: no round trip), added
+ * to any `options` the URL carries already (`auto`: the URL as given). ADR 013.
+ */
+export function withPlanCacheMode(databaseUrl: string, mode: PlanCacheMode): string {
+  if (mode === "auto") return databaseUrl;
+  const url = new URL(databaseUrl);
+  const given = url.searchParams.get("options");
+  url.searchParams.set("options", [given, `-c plan_cache_mode=${mode}`].filter(Boolean).join(" "));
+  return url.toString();
+}
+
 export function createDatabase(options: {
   databaseUrl?: string;
   pgliteDataDir: string;
   /** Overrides DATABASE_POOL_MAX / DATABASE_POOL_MIN and the 30-s idle timeout (tests). */
   pool?: PoolOptions;
+  /** Overrides DATABASE_PLAN_CACHE_MODE (tests). */
+  planCacheMode?: PlanCacheMode;
+  /** Overrides DATABASE_PLAN_REFRESH_ROWS (tests). */
+  planRefreshRows?: number;
 }): Database {
   if (options.databaseUrl) {
     const max = options.pool?.max ?? tuning().DATABASE_POOL_MAX;
@@ -90,7 +108,11 @@ export function createDatabase(options: {
     // that asked for it waits: with pools grown on demand, a burst's first webhooks waited up to 420 ms.
     const min = Math.min(options.pool?.min ?? tuning().DATABASE_POOL_MIN ?? max, max);
     const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
+      // plan_cache_mode as a startup option (ADR 013).
+      connectionString: withPlanCacheMode(
+        options.databaseUrl,
+        options.planCacheMode ?? tuning().DATABASE_PLAN_CACHE_MODE,
+      ),
       // What pg_stat_activity shows for these connections; an application_name in DATABASE_URL, or PGAPPNAME,
       // takes its place.
       application_name: process.env.PGAPPNAME || connectionRole(),
@@ -106,6 +128,32 @@ export function createDatabase(options: {
     pool.on("connect", (client) => {
       client.on("error", () => {});
     });
+    // Plans made while the tables were small are dropped as the rows written by this pool's prepared statements
+    // grow (DATABASE_PLAN_REFRESH_ROWS, ADR 013): each doubling starts a new epoch, and a connection whose plans
+    // are from an earlier one discards them (DISCARD PLANS) before its next prepared statement.
+    const refreshRows = options.planRefreshRows ?? tuning().DATABASE_PLAN_REFRESH_ROWS;
+    let rowsWritten = 0;
+    const planEpoch = () => (refreshRows > 0 ? Math.floor(Math.log2(1 + rowsWritten / refreshRows)) : 0);
+    const clientEpochs = new WeakMap<pg.PoolClient, number>();
+    const prepared = async (sql: string, values: unknown[]) => {
+      const client = await pool.connect();
+      let failed: Error | undefined;
+      try {
+        const epoch = planEpoch();
+        const held = clientEpochs.get(client);
+        if (held !== undefined && held !== epoch) await client.query("DISCARD PLANS");
+        clientEpochs.set(client, epoch);
+        const result = await client.query({ name: statementName(sql), text: sql, values });
+        rowsWritten += result.rowCount ?? 0;
+        return result;
+      } catch (error) {
+        // As pool.query does: a connection that failed a query is closed, not reused.
+        failed = error as Error;
+        throw error;
+      } finally {
+        client.release(failed);
+      }
+    };
     // Workers' transactions wait for a connection rather than fail when webhooks hold the pool.
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
     const raw: RawDb = {
@@ -122,15 +170,11 @@ export function createDatabase(options: {
         }
       },
       async query(sql, params = [], options) {
-        const result = options?.prepare
-          ? await pool.query({ name: statementName(sql), text: sql, values: params })
-          : await pool.query(sql, params);
+        const result = options?.prepare ? await prepared(sql, params) : await pool.query(sql, params);
         return result.rows;
       },
       async execute(sql, params = [], options) {
-        const result = options?.prepare
-          ? await pool.query({ name: statementName(sql), text: sql, values: params })
-          : await pool.query(sql, params);
+        const result = options?.prepare ? await prepared(sql, params) : await pool.query(sql, params);
         return result.rowCount ?? 0;
       },
       async warm() {

@@ -234,11 +234,12 @@ function appEnv(port: number, graph: FakeGraph, workers: boolean): NodeJS.Proces
     ENCRYPTION_KEY,
     GRAPH_API_URL: graph.url,
     BENCH_APP_ROOT: SNAPSHOT,
-    // The app's own settings given to the benchmark (HALA_SEND_ON_COMMIT=false, DATABASE_POOL_MAX/MIN …) reach the app,
-    // for A/B runs.
+    // The app's own settings given to the benchmark (HALA_SEND_ON_COMMIT=false, DATABASE_POOL_MAX/MIN,
+    // DATABASE_PLAN_* …) reach the app, for A/B runs.
     ...Object.fromEntries(
       Object.entries(process.env).filter(
-        ([key]) => key.startsWith("HALA_") || key.startsWith("DATABASE_POOL_"),
+        ([key]) =>
+          key.startsWith("HALA_") || key.startsWith("DATABASE_POOL_") || key.startsWith("DATABASE_PLAN_"),
       ),
     ),
     HALA_WORKERS: workers ? "true" : "false",
