@@ -47,6 +47,17 @@ function wrapLookups<R>(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every account query of that kind fails, 20 ms late, until `heal()`. */
+function failingLookups(method: "findMany" | "findFirst") {
+  let fail = true;
+  wrapLookups(async (_call, run) => {
+    await sleep(20);
+    if (fail) throw new Error("database unavailable");
+    return run();
+  }, method);
+  return { heal: () => (fail = false) };
+}
+
 /** Counts the account queries; the first one's rows come back `holdFirstMs` late. */
 const countLookups = (holdFirstMs: number) =>
   wrapLookups(async (call, run) => {
@@ -109,16 +120,11 @@ describe("the account lookup by phone_number_id", () => {
   it("a failed lookup fails every call waiting on it, and the next call looks up again", async () => {
     await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
     forgetCachedAccounts();
-    let fail = true;
-    wrapLookups(async (_call, run) => {
-      await sleep(20);
-      if (fail) throw new Error("database unavailable");
-      return run();
-    });
+    const lookups = failingLookups("findMany");
 
     const waiting = [findAccountsByPhoneNumberIds(["1001"]), findAccountsByPhoneNumberIds(["1001"])];
     for (const call of waiting) await expect(call).rejects.toThrow("database unavailable");
-    fail = false;
+    lookups.heal();
     expect((await findAccountsByPhoneNumberIds(["1001"])).map((a) => a.shop)).toEqual(["one.myshopify.com"]);
   });
 });
@@ -171,18 +177,13 @@ describe("the sender's account lookup by id", () => {
   it("a failed lookup fails the sends waiting on it, and the next send looks up again", async () => {
     const saved = await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
     forgetCachedAccounts();
-    let fail = true;
-    wrapLookups(async (_call, run) => {
-      await sleep(20);
-      if (fail) throw new Error("database unavailable");
-      return run();
-    }, "findFirst");
+    const lookups = failingLookups("findFirst");
     const waiting = [
       getAccountCredentials("one.myshopify.com", saved.id),
       getAccountCredentials("one.myshopify.com", saved.id),
     ];
     for (const call of waiting) await expect(call).rejects.toThrow("database unavailable");
-    fail = false;
+    lookups.heal();
     expect((await getAccountCredentials("one.myshopify.com", saved.id))?.shop).toBe("one.myshopify.com");
   });
 });

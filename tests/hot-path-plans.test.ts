@@ -144,12 +144,10 @@ async function cachedPlan(raw: RawDb, sql: string, params: unknown[]): Promise<s
     "SELECT name FROM pg_prepared_statements WHERE statement = $1",
     [sql],
   );
-  const client = new pg.Client();
   const literal = (value: unknown): string => {
     if (value === null || value === undefined) return "NULL";
     // The parameter's text form (arrays as '{…}'), quoted as a literal for EXECUTE.
-    const text = Array.isArray(value) ? arrayText(value) : String(value);
-    return client.escapeLiteral(text);
+    return pg.escapeLiteral(Array.isArray(value) ? arrayText(value) : String(value));
   };
   const rows = await raw.query<{ "QUERY PLAN": string }>(
     `EXPLAIN EXECUTE ${statement.name}(${params.map(literal).join(", ")})`,
