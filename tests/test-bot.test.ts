@@ -182,7 +182,8 @@ describe("Test your bot: the sandbox runs the shop's real pipeline, nothing reac
     expect(drafts).toHaveLength(1);
     const input = (drafts[0].variables as { input: { phone?: string; tags: string[] } }).input;
     expect(input.phone).toBeUndefined(); // a sandbox shopper has no phone number
-    expect(input.tags).toContain("hala-whatsapp");
+    // Tagged like every Hala checkout, and as a test, so the merchant can find and delete it.
+    expect(input.tags).toEqual(["hala-whatsapp", "hala-test"]);
     const checkout = await db().checkout.findFirstOrThrow({ where: { shop: SHOP } });
     expect(checkout.invoiceUrl).toBe(url);
     expect(

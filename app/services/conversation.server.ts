@@ -291,7 +291,11 @@ export async function processInboundMessage(
           ? { type: "checkoutFailed", reason: "error" }
           : { type: "dataFailed", request };
       }
-      return answerDataRequest(client, request, { phone: item.waId, conversationId: conversation.id });
+      return answerDataRequest(client, request, {
+        phone: item.waId,
+        conversationId: conversation.id,
+        sandbox: contact.sandbox,
+      });
     };
     const before = parseState(conversation.state);
     const ctx = engineContext(shopRow, contact.name, now);

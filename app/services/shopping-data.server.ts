@@ -71,7 +71,8 @@ export function reconcileCart(
 export async function answerDataRequest(
   client: AdminClient,
   request: DataRequest,
-  context: { phone: string; conversationId: string },
+  /** `sandbox`: the conversation is a "Test your bot" one (ADR 009); its checkouts are tagged as tests. */
+  context: { phone: string; conversationId: string; sandbox?: boolean },
 ): Promise<DataResultEvent> {
   const shop = client.shop;
   try {
@@ -127,6 +128,7 @@ export async function answerDataRequest(
           lines: request.lines,
           phone: context.phone,
           conversationId: context.conversationId,
+          test: context.sandbox,
         });
         return {
           type: "checkoutCreated",

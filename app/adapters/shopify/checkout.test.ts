@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildDraftOrderInput, HALA_CONVERSATION_ATTRIBUTE, HALA_ORDER_TAG } from "./checkout";
+import {
+  buildDraftOrderInput,
+  HALA_CONVERSATION_ATTRIBUTE,
+  HALA_ORDER_TAG,
+  HALA_TEST_ORDER_TAG,
+} from "./checkout";
 
 describe("buildDraftOrderInput", () => {
   it("merges lines of the same variant and carries phone, tag, conversation and note", () => {
@@ -36,6 +41,16 @@ describe("buildDraftOrderInput", () => {
     expect(input).not.toHaveProperty("phone");
     expect(input.tags).toEqual(["vip"]);
     expect(input.note).toBe("hi");
+  });
+
+  it("a test checkout (Test your bot) carries the test tag too, and a note that says it is a test", () => {
+    const input = buildDraftOrderInput({
+      lines: [{ variantId: "1", quantity: 1 }],
+      conversationId: "c9",
+      test: true,
+    });
+    expect(input.tags).toEqual([HALA_ORDER_TAG, HALA_TEST_ORDER_TAG]);
+    expect(input.note).toMatch(/Test your bot.*c9.*not from a shopper/);
   });
 
   it("refuses empty carts, bad quantities and non-variant ids", () => {

@@ -11,6 +11,8 @@ import { toE164 } from "./phone";
 
 export const HALA_CONVERSATION_ATTRIBUTE = "hala_conversation_id";
 export const HALA_ORDER_TAG = "hala-whatsapp";
+/** Added to the draft orders of "Test your bot" (ADR 009): the merchant can find and delete them. */
+export const HALA_TEST_ORDER_TAG = "hala-test";
 /** Draft orders accept more, but no WhatsApp cart needs it and it bounds mistakes. */
 export const MAX_LINE_QUANTITY = 999;
 
@@ -21,6 +23,8 @@ export interface DraftOrderCheckoutInput {
   conversationId: string;
   tag?: string;
   note?: string;
+  /** A "Test your bot" checkout: tagged HALA_TEST_ORDER_TAG as well, and its note says so. */
+  test?: boolean;
 }
 
 export interface DraftOrderCheckout {
@@ -51,9 +55,13 @@ export function buildDraftOrderInput(input: DraftOrderCheckoutInput) {
   return {
     lineItems: [...quantities].map(([variantId, quantity]) => ({ variantId, quantity })),
     ...(phone ? { phone } : {}),
-    tags: [tag],
+    tags: input.test ? [tag, HALA_TEST_ORDER_TAG] : [tag],
     customAttributes: [{ key: HALA_CONVERSATION_ATTRIBUTE, value: input.conversationId }],
-    note: input.note ?? `Created by Hala from WhatsApp conversation ${input.conversationId}`,
+    note:
+      input.note ??
+      (input.test
+        ? `Test checkout from Hala's "Test your bot" panel (conversation ${input.conversationId}); not from a shopper`
+        : `Created by Hala from WhatsApp conversation ${input.conversationId}`),
   };
 }
 

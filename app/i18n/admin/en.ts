@@ -317,7 +317,7 @@ export const en = {
     "Forgets this test conversation and its cart. Draft orders already created stay in Shopify.",
   "testBot.resetDone": "Test conversation cleared",
   "testBot.checkoutNote":
-    "Checkout links are real draft orders in your store, tagged like every Hala checkout.",
+    "Checkout links are real draft orders in your store, tagged hala-test besides hala-whatsapp, so you can find and delete them.",
   "testBot.botOff": "Your bot is turned off in Settings, so the test shopper gets no answers.",
   "testBot.handedOff":
     "This test conversation was handed to a person, so the bot stays silent. Start over to talk to the bot again.",
