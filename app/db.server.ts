@@ -77,27 +77,11 @@ export function connectionRole(): string {
   return process.env.HALA_WORKER_THREAD_RUNNING === "1" ? "hala-web" : "hala";
 }
 
-export type PlanCacheMode = "auto" | "force_custom_plan" | "force_generic_plan";
-
-/**
- * The connection string with plan_cache_mode set for every connection (a startup option: no round trip), added
- * to any `options` the URL carries already (`auto`: the URL as given). ADR 013.
- */
-export function withPlanCacheMode(databaseUrl: string, mode: PlanCacheMode): string {
-  if (mode === "auto") return databaseUrl;
-  const url = new URL(databaseUrl);
-  const given = url.searchParams.get("options");
-  url.searchParams.set("options", [given, `-c plan_cache_mode=${mode}`].filter(Boolean).join(" "));
-  return url.toString();
-}
-
 export function createDatabase(options: {
   databaseUrl?: string;
   pgliteDataDir: string;
   /** Overrides DATABASE_POOL_MAX / DATABASE_POOL_MIN and the 30-s idle timeout (tests). */
   pool?: PoolOptions;
-  /** Overrides DATABASE_PLAN_CACHE_MODE (tests). */
-  planCacheMode?: PlanCacheMode;
   /** Overrides DATABASE_PLAN_REFRESH_ROWS (tests). */
   planRefreshRows?: number;
 }): Database {
@@ -108,11 +92,7 @@ export function createDatabase(options: {
     // that asked for it waits: with pools grown on demand, a burst's first webhooks waited up to 420 ms.
     const min = Math.min(options.pool?.min ?? tuning().DATABASE_POOL_MIN ?? max, max);
     const pool = new pg.Pool({
-      // plan_cache_mode as a startup option (ADR 013).
-      connectionString: withPlanCacheMode(
-        options.databaseUrl,
-        options.planCacheMode ?? tuning().DATABASE_PLAN_CACHE_MODE,
-      ),
+      connectionString: options.databaseUrl,
       // What pg_stat_activity shows for these connections; an application_name in DATABASE_URL, or PGAPPNAME,
       // takes its place.
       application_name: process.env.PGAPPNAME || connectionRole(),

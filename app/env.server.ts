@@ -53,11 +53,6 @@ export const tuningShape = {
    */
   DATABASE_POOL_MIN: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(1000).optional()),
   /**
-   * PostgreSQL's plan_cache_mode for the app's connections (`app/db.server.ts`, ADR 013). `auto` is PostgreSQL's
-   * default: a prepared statement may switch to a generic plan, which DATABASE_PLAN_REFRESH_ROWS keeps fresh.
-   */
-  DATABASE_PLAN_CACHE_MODE: z.enum(["auto", "force_custom_plan", "force_generic_plan"]).default("auto"),
-  /**
    * Rows the hot path's prepared statements write before each pool's connections first drop their cached plans
    * (ADR 013); again at every doubling (3×, 7×, 15× … this many). 0: never.
    */

@@ -49,7 +49,6 @@ describe("env", () => {
       HALA_WORKERS: true,
       DATABASE_POOL_MAX: 20,
       DATABASE_POOL_MIN: undefined,
-      DATABASE_PLAN_CACHE_MODE: "auto",
       DATABASE_PLAN_REFRESH_ROWS: 1000,
       HALA_INTAKE_STATEMENTS: 4,
       HALA_INTAKE_LINGER_MS: 5,
@@ -76,7 +75,6 @@ describe("env", () => {
       HALA_WORKERS: "0",
       DATABASE_POOL_MAX: "50",
       DATABASE_POOL_MIN: "0",
-      DATABASE_PLAN_CACHE_MODE: "force_custom_plan",
       DATABASE_PLAN_REFRESH_ROWS: "0",
       HALA_INTAKE_LINGER_MS: "0",
       HALA_INBOX_CONCURRENCY: "128",
@@ -92,7 +90,6 @@ describe("env", () => {
       HALA_WORKERS: false,
       DATABASE_POOL_MAX: 50,
       DATABASE_POOL_MIN: 0,
-      DATABASE_PLAN_CACHE_MODE: "force_custom_plan",
       DATABASE_PLAN_REFRESH_ROWS: 0,
       HALA_INTAKE_LINGER_MS: 0,
       HALA_INBOX_CONCURRENCY: 128,
@@ -121,13 +118,13 @@ describe("env", () => {
         HALA_WORKER_THREAD_SEMI_SPACE_MB: "1024",
         HALA_AWAY_DELAY_SECONDS: "-1",
         DATABASE_POOL_MIN: "-1",
-        DATABASE_PLAN_CACHE_MODE: "generic",
+        DATABASE_PLAN_REFRESH_ROWS: "-1",
       });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(EnvError);
       expect((error as EnvError).issues.map((i) => i.variable).sort()).toEqual([
-        "DATABASE_PLAN_CACHE_MODE",
+        "DATABASE_PLAN_REFRESH_ROWS",
         "DATABASE_POOL_MIN",
         "HALA_AWAY_DELAY_SECONDS",
         "HALA_INBOX_BATCHES",

@@ -22,20 +22,17 @@ import {
   markOutboundSentRows,
 } from "~/adapters/db/messages.server";
 import { ensureShop } from "~/adapters/db/shops.server";
-import {
-  createDatabase,
-  database,
-  setDatabase,
-  withPlanCacheMode,
-  type Database,
-  type RawDb,
-} from "~/db.server";
+import { createDatabase, database, setDatabase, type Database, type RawDb } from "~/db.server";
 import { tuning } from "~/env.server";
 import { setupTestDatabase } from "./helpers/db";
 
 setupTestDatabase();
 
 const url = process.env.DATABASE_URL;
+/** The database with generic plans forced on every connection (a startup option in the URL). */
+const genericPlansUrl =
+  url &&
+  `${url}${url.includes("?") ? "&" : "?"}options=${encodeURIComponent("-c plan_cache_mode=force_generic_plan")}`;
 const A = "plans-a.myshopify.com";
 const B = "plans-b.myshopify.com";
 
@@ -50,10 +47,9 @@ afterEach(async () => {
 /** The app's database on ONE connection, generic plans forced; every prepared statement's text and parameters. */
 function recordingDatabase(planRefreshRows: number): { calls: Map<string, unknown[]> } {
   opened = createDatabase({
-    databaseUrl: url,
+    databaseUrl: genericPlansUrl,
     pgliteDataDir: "memory://",
     pool: { max: 1, min: 0 },
-    planCacheMode: "force_generic_plan",
     planRefreshRows,
   });
   const calls = new Map<string, unknown[]>();
@@ -181,22 +177,6 @@ async function scansAfterGrowth(planRefreshRows: number): Promise<string[]> {
   return scans;
 }
 
-describe("withPlanCacheMode", () => {
-  it("adds the startup option to the URL, after any options it carries; auto leaves the URL as given", () => {
-    const base = "postgresql://app:secret@db.internal:5432/hala?sslmode=require";
-    expect(withPlanCacheMode(base, "auto")).toBe(base);
-    const custom = new URL(withPlanCacheMode(base, "force_custom_plan"));
-    expect(custom.searchParams.get("options")).toBe("-c plan_cache_mode=force_custom_plan");
-    expect(custom.searchParams.get("sslmode")).toBe("require");
-    expect(custom.password).toBe("secret");
-
-    const withOptions = `${base}&options=${encodeURIComponent("-c statement_timeout=5000")}`;
-    expect(new URL(withPlanCacheMode(withOptions, "force_custom_plan")).searchParams.get("options")).toBe(
-      "-c statement_timeout=5000 -c plan_cache_mode=force_custom_plan",
-    );
-  });
-});
-
 describe.skipIf(!url)("the hot path's plans after the tables grew", () => {
   it("the pools drop their plans as their writes double: no statement then scans a grown table whole", async () => {
     expect(tuning().DATABASE_PLAN_REFRESH_ROWS).toBe(1000);
@@ -218,10 +198,9 @@ describe.skipIf(!url)("the hot path's plans after the tables grew", () => {
 
   it("a connection discards its plans once per doubling, before its next prepared statement", async () => {
     opened = createDatabase({
-      databaseUrl: url,
+      databaseUrl: genericPlansUrl,
       pgliteDataDir: "memory://",
       pool: { max: 1, min: 0 },
-      planCacheMode: "force_generic_plan",
       planRefreshRows: 10,
     });
     const { raw } = opened;
