@@ -516,6 +516,8 @@ interface OpenLoopResult {
     replies: number;
     /** p99 of scheduled → stored (the InboundEvent's receivedAt: its INSERT's start), when measured. */
     storedP99?: number | null;
+    /** p99 of scheduled → written to its socket by the load generator: how late the client itself was. */
+    writtenP99?: number | null;
     ackP99: number | null;
     e2eP99: number | null;
   }[];
@@ -605,6 +607,7 @@ async function openLoop(target: OpenLoopTarget, run: OpenLoopRun): Promise<OpenL
     sent: 0,
     replies: 0,
     stored: [] as number[],
+    written: [] as number[],
     ack: [] as number[],
     lat: [] as number[],
   }));
@@ -624,6 +627,10 @@ async function openLoop(target: OpenLoopTarget, run: OpenLoopRun): Promise<OpenL
       timeline[sentSecond].ack.push(ackLatency);
       const stored = storedAt.get(waIds[i]);
       timeline[sentSecond].stored.push(stored === undefined ? Infinity : stored - scheduled);
+      const written = r.written?.[i];
+      timeline[sentSecond].written.push(
+        written === undefined || !Number.isFinite(written) ? Infinity : written - scheduled,
+      );
       timeline[sentSecond].lat.push(latency);
     }
     if (at !== undefined) {
@@ -662,6 +669,7 @@ async function openLoop(target: OpenLoopTarget, run: OpenLoopRun): Promise<OpenL
         ...(storedAfterSeq !== undefined
           ? { storedP99: finiteOrNull(t.stored.length ? summarize(t.stored).p99 : Infinity) }
           : {}),
+        writtenP99: finiteOrNull(t.written.length ? summarize(t.written).p99 : Infinity),
         ackP99: finiteOrNull(t.ack.length ? summarize(t.ack).p99 : Infinity),
         e2eP99: finiteOrNull(t.lat.length ? summarize(t.lat).p99 : Infinity),
       })),
@@ -896,13 +904,13 @@ function markdown(r: Results): string {
   }
   lines.push(
     "",
-    "Per second of the open loop: messages *scheduled* in that second, the p99 of the time until they were stored (their INSERT started, by the database's clock), acked and replied to (∞ when more than 1 % got none); replies *arriving* in that second.",
+    "Per second of the open loop: messages *scheduled* in that second, the p99 of the time until the load generator wrote them to a socket (how late the client itself was), until they were stored (their INSERT started, by the database's clock), acked and replied to (∞ when more than 1 % got none); replies *arriving* in that second.",
     "",
-    "| second | scheduled | replies arriving | stored p99 | ack p99 | e2e p99 |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| second | scheduled | replies arriving | written p99 | stored p99 | ack p99 | e2e p99 |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...o.timeline.map(
       (t) =>
-        `| ${t.second} | ${t.sent} | ${t.replies} | ${t.sent && t.storedP99 !== undefined ? ms(t.storedP99 ?? Infinity) : "—"} | ${t.sent ? ms(t.ackP99 ?? Infinity) : "—"} | ${t.sent ? ms(t.e2eP99 ?? Infinity) : "—"} |`,
+        `| ${t.second} | ${t.sent} | ${t.replies} | ${t.sent && t.writtenP99 !== undefined ? ms(t.writtenP99 ?? Infinity) : "—"} | ${t.sent && t.storedP99 !== undefined ? ms(t.storedP99 ?? Infinity) : "—"} | ${t.sent ? ms(t.ackP99 ?? Infinity) : "—"} | ${t.sent ? ms(t.e2eP99 ?? Infinity) : "—"} |`,
     ),
   );
   if (r.profile) {

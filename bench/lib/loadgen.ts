@@ -59,6 +59,8 @@ export interface OpenResult {
   mode: "open";
   /** Per request, wall-clock ms: scheduled send time, ack time (NaN when none), status (0 = error/skipped). */
   scheduled: number[];
+  /** When the request was handed to its socket (NaN when not sent): how late the client itself was. */
+  written: number[];
   acked: number[];
   status: number[];
   skipped: number;
@@ -203,6 +205,7 @@ async function runOpen(job: OpenJob, requests: Buffer[]): Promise<OpenResult> {
   const n = requests.length;
   const scheduled = new Array<number>(n);
   const acked = new Array<number>(n).fill(NaN);
+  const written = new Array<number>(n).fill(NaN);
   const status = new Array<number>(n).fill(0);
   const interval = 1000 / job.rate;
   const t0 = wallNow() + 20;
@@ -229,6 +232,7 @@ async function runOpen(job: OpenJob, requests: Buffer[]): Promise<OpenResult> {
         }
         inFlight++;
         maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
+        written[i] = wallNow();
         pool.send(requests[i], (code) => {
           inFlight--;
           acked[i] = wallNow();
@@ -247,6 +251,7 @@ async function runOpen(job: OpenJob, requests: Buffer[]): Promise<OpenResult> {
   return {
     mode: "open",
     scheduled,
+    written,
     acked,
     status,
     skipped,
