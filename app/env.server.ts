@@ -57,11 +57,6 @@ export const tuningShape = {
    * (ADR 013); again at every doubling (3×, 7×, 15× … this many). 0: never.
    */
   DATABASE_PLAN_REFRESH_ROWS: int(0, 1_000_000_000, 1000),
-  /**
-   * Synthetic webhooks each process runs through its hot paths' pure code when it starts, before its workers
-   * start (ADR 014, app/services/warmup.server.ts). 0: no warm-up.
-   */
-  HALA_WARM_UP_ROUNDS: int(0, 100_000, 400),
   /** WhatsApp webhook INSERTs one instance keeps in flight (group commit, ADR 010). */
   HALA_INTAKE_STATEMENTS: int(1, 64, 4),
   /**

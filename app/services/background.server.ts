@@ -1,6 +1,6 @@
 import { migrate } from "~/adapters/db/migrate.server";
 import { database } from "~/db.server";
-import { env, tuning } from "~/env.server";
+import { env } from "~/env.server";
 import { logger } from "~/logger.server";
 
 /**
@@ -29,15 +29,6 @@ export function startBackgroundWork(): Promise<Worker[]> {
     // The pool's kept connections (DATABASE_POOL_MIN), before the workers and the first burst need them.
     const connections = await database().raw.warm();
     if (connections > 0) logger.info({ connections }, "database connections opened");
-    // V8 compiles the hot paths now, not during the first burst (ADR 014): the web thread its intake, the
-    // workers' process or thread its turns too.
-    const rounds = tuning().HALA_WARM_UP_ROUNDS;
-    if (rounds > 0) {
-      // Imported here: the warm-up reaches the workers' modules, which import this one (registerWorker).
-      const { warmUpHotPaths } = await import("./warmup.server");
-      const warmed = await warmUpHotPaths({ intake: true, worker: env().HALA_WORKERS, rounds });
-      logger.info(warmed, "hot paths warmed up");
-    }
     if (!env().HALA_WORKERS) return [];
     const workers = workerFactories.map((factory) => factory());
     for (const worker of workers) worker.start();

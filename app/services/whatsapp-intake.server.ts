@@ -3,7 +3,7 @@ import { findAccountsByPhoneNumberIds, accountExistsWithVerifyToken } from "~/ad
 import { isDatabaseUnavailable } from "~/adapters/db/errors";
 import { storeInboundEvents, type NewInboundEvent } from "~/adapters/db/inbound-events.server";
 import { verifySignature } from "~/adapters/whatsapp/verify-signature";
-import { flattenWebhook, parseWebhookBody, type WebhookBody } from "~/adapters/whatsapp/webhook-schema";
+import { flattenWebhook, parseWebhookBody } from "~/adapters/whatsapp/webhook-schema";
 import { cache } from "~/cache.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
@@ -30,9 +30,22 @@ export async function acceptWhatsAppWebhook(
 ): Promise<IntakeResult> {
   if (!signature) return { status: 401, reason: "missing X-Hub-Signature-256" };
 
-  const read = readWebhookJson(raw);
-  if (!read.ok) return { status: 400, reason: "malformed JSON" };
-  const { text, json } = read;
+  const text = Buffer.from(raw).toString("utf8");
+  let json: unknown;
+  try {
+    // The reviver is what most of the parse costs; only an escape can put NUL or a lone surrogate into a
+    // string (raw control characters are not JSON, invalid UTF-8 was already decoded to U+FFFD).
+    json = UNSTORABLE_ESCAPE.test(text) ? JSON.parse(text, storable) : JSON.parse(text);
+  } catch (error) {
+    // A reviver recurses: absurdly deep (but valid) JSON overflows it; it is refused below, after the
+    // signature check, so read it plainly here.
+    if (!(error instanceof RangeError)) return { status: 400, reason: "malformed JSON" };
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { status: 400, reason: "malformed JSON" };
+    }
+  }
   // The signature is checked before the payload's shape, so a forged delivery is always a 401: the accounts
   // are found from a lenient read of metadata.phone_number_id, the schema is applied after.
   const platformSecret = env().WHATSAPP_APP_SECRET;
@@ -62,13 +75,39 @@ export async function acceptWhatsAppWebhook(
     const parsed = parseWebhookBody(json);
     if (!parsed.ok) return { status: 400, reason: parsed.error };
 
-    const byPhone = new Map(verified.map((a) => [a.phoneNumberId, a.shop]));
+    const byPhone = new Map(verified.map((a) => [a.phoneNumberId, a]));
     const unknown = phoneNumberIds.filter((id) => !accounts.some((a) => a.phoneNumberId === id));
     if (unknown.length) await countUnknown(unknown);
 
-    const { events, errors } = inboundEventsOf(parsed.body, byPhone);
-    for (const item of errors)
-      logger.warn({ shop: item.shop, code: item.code, title: item.title }, "whatsapp webhook error item");
+    const events: NewInboundEvent[] = [];
+    for (const item of flattenWebhook(parsed.body)) {
+      const account = byPhone.get(item.phoneNumberId);
+      if (!account) continue;
+      if (item.kind === "message") {
+        events.push({
+          shop: account.shop,
+          phoneNumberId: item.phoneNumberId,
+          kind: "message",
+          dedupeKey: `msg:${item.wamid}`,
+          waId: item.waId,
+          payload: item as unknown as Prisma.InputJsonValue,
+        });
+      } else if (item.kind === "status") {
+        events.push({
+          shop: account.shop,
+          phoneNumberId: item.phoneNumberId,
+          kind: "status",
+          dedupeKey: `status:${item.wamid}:${item.status}`,
+          waId: null,
+          payload: item as unknown as Prisma.InputJsonValue,
+        });
+      } else {
+        logger.warn(
+          { shop: account.shop, code: item.code, title: item.title },
+          "whatsapp webhook error item",
+        );
+      }
+    }
     const stored = await storeInboundEvents(events);
     if (stored > 0) wake(INBOX_CHANNEL);
     return { status: 200, reason: "stored", stored };
@@ -79,71 +118,6 @@ export async function acceptWhatsAppWebhook(
     }
     throw error;
   }
-}
-
-/**
- * The body's text and its JSON (`ok: false`: not JSON). Strings are made storable in PostgreSQL when an escape
- * could have put NUL or a lone surrogate into one.
- */
-export function readWebhookJson(raw: Uint8Array): { ok: true; text: string; json: unknown } | { ok: false } {
-  const text = Buffer.from(raw).toString("utf8");
-  try {
-    // The reviver is what most of the parse costs; only an escape can put NUL or a lone surrogate into a
-    // string (raw control characters are not JSON, invalid UTF-8 was already decoded to U+FFFD).
-    return {
-      ok: true,
-      text,
-      json: UNSTORABLE_ESCAPE.test(text) ? JSON.parse(text, storable) : JSON.parse(text),
-    };
-  } catch (error) {
-    // A reviver recurses: absurdly deep (but valid) JSON overflows it; it is refused after the signature
-    // check, so read it plainly here.
-    if (!(error instanceof RangeError)) return { ok: false };
-    try {
-      return { ok: true, text, json: JSON.parse(text) };
-    } catch {
-      return { ok: false };
-    }
-  }
-}
-
-/**
- * The rows to store for a verified body: its messages and statuses on the numbers in `shopByPhone` (phone_number_id
- * → shop), unique by WhatsApp id (+ status); the error items, to be logged. Pure (also run by the start-up
- * warm-up, ./warmup.server.ts).
- */
-export function inboundEventsOf(
-  body: WebhookBody,
-  shopByPhone: ReadonlyMap<string, string>,
-): { events: NewInboundEvent[]; errors: { shop: string; code?: number; title?: string }[] } {
-  const events: NewInboundEvent[] = [];
-  const errors: { shop: string; code?: number; title?: string }[] = [];
-  for (const item of flattenWebhook(body)) {
-    const shop = shopByPhone.get(item.phoneNumberId);
-    if (!shop) continue;
-    if (item.kind === "message") {
-      events.push({
-        shop,
-        phoneNumberId: item.phoneNumberId,
-        kind: "message",
-        dedupeKey: `msg:${item.wamid}`,
-        waId: item.waId,
-        payload: item as unknown as Prisma.InputJsonValue,
-      });
-    } else if (item.kind === "status") {
-      events.push({
-        shop,
-        phoneNumberId: item.phoneNumberId,
-        kind: "status",
-        dedupeKey: `status:${item.wamid}:${item.status}`,
-        waId: null,
-        payload: item as unknown as Prisma.InputJsonValue,
-      });
-    } else {
-      errors.push({ shop, code: item.code, title: item.title });
-    }
-  }
-  return { events, errors };
 }
 
 /** metadata.phone_number_id values of a body of any shape (no schema: used only to find the secrets). */

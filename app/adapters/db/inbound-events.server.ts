@@ -44,7 +44,15 @@ const storeGrouped = groupCommit<NewInboundEvent[], number>({
  * the first webhook of the batch that carries its key (a re-delivery in the same batch stores nothing).
  */
 export async function insertInboundEvents(batches: NewInboundEvent[][]): Promise<number[]> {
-  const { rows, owner, params } = inboundInsert(batches);
+  const rows: NewInboundEvent[] = [];
+  const owner = new Map<string, number>();
+  batches.forEach((events, i) => {
+    for (const e of events) {
+      if (owner.has(e.dedupeKey)) continue;
+      owner.set(e.dedupeKey, i);
+      rows.push(e);
+    }
+  });
   const counts = batches.map(() => 0);
   if (rows.length === 0) return counts;
   const inserted = await database().raw.query<{ dedupeKey: string }>(
@@ -60,43 +68,18 @@ export async function insertInboundEvents(batches: NewInboundEvent[][]): Promise
      SELECT gen_random_uuid()::text, q, s, p, k, d, w, j::jsonb FROM input ORDER BY d
      ON CONFLICT ("dedupeKey") DO NOTHING
      RETURNING "dedupeKey"`,
-    params,
-    { prepare: true },
-  );
-  for (const { dedupeKey } of inserted) counts[owner.get(dedupeKey)!]++;
-  return counts;
-}
-
-/**
- * The rows of one intake INSERT (each dedupe key once, credited to the first webhook carrying it) and its six
- * array parameters. Pure: also run by the start-up warm-up (app/services/warmup.server.ts).
- */
-export function inboundInsert(batches: NewInboundEvent[][]): {
-  rows: NewInboundEvent[];
-  owner: Map<string, number>;
-  params: string[][];
-} {
-  const rows: NewInboundEvent[] = [];
-  const owner = new Map<string, number>();
-  batches.forEach((events, i) => {
-    for (const e of events) {
-      if (owner.has(e.dedupeKey)) continue;
-      owner.set(e.dedupeKey, i);
-      rows.push(e);
-    }
-  });
-  return {
-    rows,
-    owner,
-    params: [
+    [
       rows.map((e) => e.shop),
       rows.map((e) => e.phoneNumberId),
       rows.map((e) => e.kind),
       rows.map((e) => e.dedupeKey),
-      rows.map((e) => e.waId as string),
+      rows.map((e) => e.waId),
       rows.map((e) => JSON.stringify(e.payload)),
     ],
-  };
+    { prepare: true },
+  );
+  for (const { dedupeKey } of inserted) counts[owner.get(dedupeKey)!]++;
+  return counts;
 }
 
 /**

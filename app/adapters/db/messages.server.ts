@@ -429,21 +429,9 @@ async function commitTurnsStatement(
   calls: { shop: string; turn: InboundTurnWrite }[],
   tx?: Tx,
 ): Promise<TurnResult[]> {
-  const params = commitTurnsParams(calls);
-  const rows = tx
-    ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURNS_SQL, ...params)
-    : await database().raw.query<TurnCounts>(COMMIT_TURNS_SQL, params, { prepare: true });
-  return turnResults(
-    calls.map((c) => c.turn),
-    rows,
-  );
-}
-
-/** COMMIT_TURNS_SQL's parameters for these turns (pure: also run by the start-up warm-up, ./warmup.server.ts). */
-export function commitTurnsParams(calls: { shop: string; turn: InboundTurnWrite }[]): unknown[] {
   const turns = calls.map((c) => c.turn);
   const replies = turns.flatMap((turn, k) => turn.replies.map((reply, n) => ({ reply, k: k + 1, n: n + 1 })));
-  return [
+  const params: unknown[] = [
     new Date().toISOString(), // $1
     calls.map((c) => c.shop), // $2
     turns.map((t) => t.conversationId), // $3
@@ -473,10 +461,9 @@ export function commitTurnsParams(calls: { shop: string; turn: InboundTurnWrite 
     turns.map((t) => t.sendNowLeaseMs !== undefined), // $27
     turns.map((t) => String(t.sendNowLeaseMs ?? 0)), // $28
   ];
-}
-
-/** One result per turn, in order, from the statement's rows (pure). */
-export function turnResults(turns: InboundTurnWrite[], rows: TurnCounts[]): TurnResult[] {
+  const rows = tx
+    ? await tx.$queryRawUnsafe<TurnCounts[]>(COMMIT_TURNS_SQL, ...params)
+    : await database().raw.query<TurnCounts>(COMMIT_TURNS_SQL, params, { prepare: true });
   const byTurn = new Map(rows.map((row) => [Number(row.k), row]));
   return turns.map((turn, k) => {
     const row = byTurn.get(k + 1);
@@ -496,7 +483,7 @@ export function turnResults(turns: InboundTurnWrite[], rows: TurnCounts[]): Turn
   });
 }
 
-export type TurnCounts = {
+type TurnCounts = {
   k: number | bigint;
   inbound: number;
   outbound: number;
