@@ -5,8 +5,9 @@
  * lookup by account id (a new access token).
  */
 import type { PrismaClient } from "@prisma/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  ACCOUNT_REFRESH_AHEAD_MS,
   findAccountsByPhoneNumberIds,
   forgetCachedAccounts,
   getAccountCredentials,
@@ -18,7 +19,31 @@ import { setupTestDatabase } from "./helpers/db";
 setupTestDatabase();
 
 const real = database();
-afterEach(() => setDatabase(real));
+afterEach(() => {
+  setDatabase(real);
+  vi.restoreAllMocks();
+});
+
+/** Moves Date.now (the cache's clock) `offsetMs` ahead of the real one from now on; time keeps running. */
+function clockAhead(offsetMs: number): void {
+  const realNow = Date.now.bind(Date);
+  vi.spyOn(Date, "now").mockImplementation(() => realNow() + offsetMs);
+}
+
+/** Every account query of that kind waits until `open()`; counts them. */
+function gatedLookups(method: "findMany" | "findFirst") {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const counter = wrapLookups(async (_call, run) => {
+    await gate;
+    return run();
+  }, method);
+  return { counter, open };
+}
+
+/** What `promise` resolves to, or "still waiting" if it has not within `ms`. */
+const within = <T>(promise: Promise<T>, ms = 1_000) =>
+  Promise.race([promise, sleep(ms).then(() => "still waiting" as const)]);
 
 /**
  * Runs every account query of one kind through `around` (`run` is the real query); counts them. `findMany` is
@@ -98,6 +123,54 @@ describe("the account lookup by phone_number_id", () => {
     expect(counter.calls).toBe(4);
   });
 
+  it("the numbers of many shops asked for while a lookup is in flight go together in one query", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => String(2000 + i));
+    for (const id of ids) await upsertAccount(`shop-${id}.myshopify.com`, account(id, `secret-${id}`));
+    forgetCachedAccounts();
+    const counter = countLookups(100);
+    // A fresh instance's first burst: one webhook per shop, each a call of its own.
+    const found = await Promise.all(ids.map((id) => findAccountsByPhoneNumberIds([id])));
+    // The first goes alone; the 19 that came while it was in flight share the next query.
+    expect(counter.calls).toBe(2);
+    expect(found.map(([a]) => a.appSecret)).toEqual(ids.map((id) => `secret-${id}`));
+  });
+
+  it("an entry in use is refreshed before it expires: calls go on with it and never wait for the query", async () => {
+    await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    forgetCachedAccounts();
+    await findAccountsByPhoneNumberIds(["1001"]);
+    const { counter, open } = gatedLookups("findMany");
+
+    // Past the refresh-ahead age, within the entry's life: answered at once, one query started behind it.
+    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 500);
+    const [found] = (await within(findAccountsByPhoneNumberIds(["1001"]))) as { appSecret: string }[];
+    expect(found.appSecret).toBe("secret-one");
+    await within(findAccountsByPhoneNumberIds(["1001"]));
+    expect(counter.calls).toBe(1);
+    open();
+    await sleep(50);
+
+    // The first entry would have expired by now; the refreshed one has not (no query waited for: the gate is
+    // open, but the call resolved from the cache).
+    vi.restoreAllMocks();
+    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 3_000);
+    const gated = gatedLookups("findMany");
+    expect(await within(findAccountsByPhoneNumberIds(["1001"]))).not.toBe("still waiting");
+    gated.open();
+  });
+
+  it("an entry left unused past its life is looked up again before the call goes on", async () => {
+    await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    forgetCachedAccounts();
+    await findAccountsByPhoneNumberIds(["1001"]);
+    const { counter, open } = gatedLookups("findMany");
+    clockAhead(6_000);
+    expect(await within(findAccountsByPhoneNumberIds(["1001"]), 200)).toBe("still waiting");
+    open();
+    await sleep(50);
+    expect(counter.calls).toBe(1);
+  });
+
   it("a change made while a lookup is in flight: later calls look up again, and the old rows are not kept", async () => {
     await upsertAccount("one.myshopify.com", account("1001", "old-secret"));
     forgetCachedAccounts();
@@ -148,6 +221,26 @@ describe("the sender's account lookup by id", () => {
     // Remembered now.
     expect((await getAccountCredentials("one.myshopify.com", saved.id))?.shop).toBe("one.myshopify.com");
     expect(counter.calls).toBe(1);
+  });
+
+  it("an entry in use is refreshed before it expires: sends go on with it and never wait for the query", async () => {
+    const saved = await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    forgetCachedAccounts();
+    await getAccountCredentials("one.myshopify.com", saved.id);
+    const { counter, open } = gatedLookups("findFirst");
+    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 500);
+    const found = await within(getAccountCredentials("one.myshopify.com", saved.id));
+    expect(found).toMatchObject({ accessToken: "EAAG-token" });
+    expect(counter.calls).toBe(1);
+    open();
+    await sleep(50);
+    vi.restoreAllMocks();
+    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 3_000);
+    const gated = gatedLookups("findFirst");
+    expect(await within(getAccountCredentials("one.myshopify.com", saved.id))).toMatchObject({
+      accessToken: "EAAG-token",
+    });
+    gated.open();
   });
 
   it("a new access token saved while a lookup is in flight is what later sends use, not the late old row", async () => {

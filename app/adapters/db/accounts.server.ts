@@ -1,6 +1,7 @@
 import type { WhatsAppAccount } from "@prisma/client";
 import { openSecret, sealSecret } from "~/adapters/crypto/keyring.server";
 import { db } from "~/db.server";
+import { groupCommit } from "./group-commit";
 
 /** A WhatsApp account with its secrets opened, for the code that calls the Graph API or checks signatures. */
 export interface AccountCredentials {
@@ -31,6 +32,12 @@ export function credentialsOf(account: WhatsAppAccount): AccountCredentials {
  * deleted account) is seen within ACCOUNT_CACHE_MS, a change made here at once (see `forgetAccount`).
  */
 const ACCOUNT_CACHE_MS = 5_000;
+/**
+ * An entry used when it is older than this is looked up again in the background (refresh ahead) while the call
+ * goes on with it: a shop that keeps sending never waits for its entry to expire. One that was quiet for longer
+ * than ACCOUNT_CACHE_MS waits for the query, as before.
+ */
+export const ACCOUNT_REFRESH_AHEAD_MS = 3_500;
 const accountCache = new Map<string, { row: WhatsAppAccount; at: number }>();
 
 const accountByIdCache = new Map<string, { row: WhatsAppAccount; at: number }>();
@@ -69,12 +76,17 @@ export async function findAccountsByPhoneNumberIds(phoneNumberIds: string[]): Pr
   const rows = new Map<string, WhatsAppAccount | undefined>();
   const lookups = new Map<string, Promise<Map<string, WhatsAppAccount>>>();
   const missing: string[] = [];
+  const refresh: string[] = [];
   for (const id of phoneNumberIds) {
     const hit = accountCache.get(id);
-    if (hit && now - hit.at <= ACCOUNT_CACHE_MS) rows.set(id, hit.row);
-    else if (accountLookups.has(id)) lookups.set(id, accountLookups.get(id)!);
+    if (hit && now - hit.at <= ACCOUNT_CACHE_MS) {
+      rows.set(id, hit.row);
+      if (now - hit.at > ACCOUNT_REFRESH_AHEAD_MS && !accountLookups.has(id)) refresh.push(id);
+    } else if (accountLookups.has(id)) lookups.set(id, accountLookups.get(id)!);
     else missing.push(id);
   }
+  // Nobody waits for a refresh; a failed one leaves the entry to expire (the next call then looks it up).
+  if (refresh.length) lookUpAccounts(refresh).catch(() => undefined);
   if (missing.length) {
     const lookup = lookUpAccounts(missing);
     for (const id of missing) lookups.set(id, lookup);
@@ -91,12 +103,29 @@ export async function findAccountsByPhoneNumberIds(phoneNumberIds: string[]): Pr
 }
 
 function lookUpAccounts(phoneNumberIds: string[]): Promise<Map<string, WhatsAppAccount>> {
-  const lookup = queryAccounts(phoneNumberIds).finally(() => {
+  const lookup = queryAccountsGrouped(phoneNumberIds).finally(() => {
     for (const id of phoneNumberIds) if (accountLookups.get(id) === lookup) accountLookups.delete(id);
   });
   for (const id of phoneNumberIds) accountLookups.set(id, lookup);
   return lookup;
 }
+
+/**
+ * The lookups of different shops' numbers share queries: while one is in flight, the numbers asked for meanwhile
+ * wait and then go together (./group-commit.ts), so a fresh instance's first burst of webhooks from 50 shops makes
+ * a few queries, not 50. Each caller gets the rows of its whole batch. A failure concerns the whole batch
+ * (the database is away): every caller of it gets the error.
+ */
+const queryAccountsGrouped = groupCommit<string[], Map<string, WhatsAppAccount>>({
+  concurrency: 1,
+  maxBatch: 500,
+  size: (ids) => ids.length,
+  run: async (calls) => {
+    const rows = await queryAccounts([...new Set(calls.flat())]);
+    return calls.map(() => rows);
+  },
+  retryAlone: () => false,
+});
 
 async function queryAccounts(phoneNumberIds: string[]): Promise<Map<string, WhatsAppAccount>> {
   const generation = accountGeneration;
@@ -132,20 +161,24 @@ export async function getAccountCredentials(
   accountId: string,
 ): Promise<AccountCredentials | null> {
   const hit = accountByIdCache.get(accountId);
+  const age = hit ? Date.now() - hit.at : Infinity;
   let row: WhatsAppAccount | null;
-  if (hit && Date.now() - hit.at <= ACCOUNT_CACHE_MS) row = hit.row;
-  else {
-    let lookup = accountByIdLookups.get(accountId);
-    if (!lookup) {
-      lookup = queryAccountById(accountId).finally(() => {
-        if (accountByIdLookups.get(accountId) === lookup) accountByIdLookups.delete(accountId);
-      });
-      accountByIdLookups.set(accountId, lookup);
-    }
-    row = await lookup;
-  }
+  if (hit && age <= ACCOUNT_CACHE_MS) {
+    row = hit.row;
+    // Refresh ahead, as for the webhooks' lookup: a number that keeps sending never waits for its entry.
+    if (age > ACCOUNT_REFRESH_AHEAD_MS && !accountByIdLookups.has(accountId))
+      lookUpAccountById(accountId).catch(() => undefined);
+  } else row = await (accountByIdLookups.get(accountId) ?? lookUpAccountById(accountId));
   // Scoped by shop: another shop's account id finds nothing, cached or not.
   return row && row.shop === shop ? credentialsOf(row) : null;
+}
+
+function lookUpAccountById(accountId: string): Promise<WhatsAppAccount | null> {
+  const lookup = queryAccountById(accountId).finally(() => {
+    if (accountByIdLookups.get(accountId) === lookup) accountByIdLookups.delete(accountId);
+  });
+  accountByIdLookups.set(accountId, lookup);
+  return lookup;
 }
 
 async function queryAccountById(accountId: string): Promise<WhatsAppAccount | null> {
