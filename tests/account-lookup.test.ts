@@ -171,6 +171,22 @@ describe("the account lookup by phone_number_id", () => {
     expect(counter.calls).toBe(1);
   });
 
+  it("a remembered account's secrets are opened once, not for every webhook; a new secret is opened anew", async () => {
+    await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
+    forgetCachedAccounts();
+    const [first] = await findAccountsByPhoneNumberIds(["1001"]);
+    const [again] = await findAccountsByPhoneNumberIds(["1001"]);
+    // The same opened credentials (shared, so frozen), from the same remembered row.
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first.appSecret).toBe("secret-one");
+
+    await upsertAccount("one.myshopify.com", account("1001", "secret-two"));
+    const [changed] = await findAccountsByPhoneNumberIds(["1001"]);
+    expect(changed).not.toBe(first);
+    expect(changed.appSecret).toBe("secret-two");
+  });
+
   it("a change made while a lookup is in flight: later calls look up again, and the old rows are not kept", async () => {
     await upsertAccount("one.myshopify.com", account("1001", "old-secret"));
     forgetCachedAccounts();
