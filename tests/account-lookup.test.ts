@@ -41,6 +41,29 @@ function gatedLookups(method: "findMany" | "findFirst") {
   return { counter, open };
 }
 
+/**
+ * An entry past the refresh-ahead age but within its life: `call` answers from it while the query is held, and one
+ * query starts behind it. Later, past the first entry's life, the refreshed entry still answers without a query.
+ */
+async function expectRefreshedAhead(
+  method: "findMany" | "findFirst",
+  call: () => Promise<unknown>,
+  expected: object,
+): Promise<void> {
+  const { counter, open } = gatedLookups(method);
+  clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 500);
+  expect(await within(call())).toMatchObject(expected);
+  await within(call());
+  expect(counter.calls).toBe(1);
+  open();
+  await sleep(50);
+  vi.restoreAllMocks();
+  clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 3_000);
+  const gated = gatedLookups(method);
+  expect(await within(call())).toMatchObject(expected);
+  gated.open();
+}
+
 /** What `promise` resolves to, or "still waiting" if it has not within `ms`. */
 const within = <T>(promise: Promise<T>, ms = 1_000) =>
   Promise.race([promise, sleep(ms).then(() => "still waiting" as const)]);
@@ -139,24 +162,9 @@ describe("the account lookup by phone_number_id", () => {
     await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
     forgetCachedAccounts();
     await findAccountsByPhoneNumberIds(["1001"]);
-    const { counter, open } = gatedLookups("findMany");
-
-    // Past the refresh-ahead age, within the entry's life: answered at once, one query started behind it.
-    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 500);
-    const [found] = (await within(findAccountsByPhoneNumberIds(["1001"]))) as { appSecret: string }[];
-    expect(found.appSecret).toBe("secret-one");
-    await within(findAccountsByPhoneNumberIds(["1001"]));
-    expect(counter.calls).toBe(1);
-    open();
-    await sleep(50);
-
-    // The first entry would have expired by now; the refreshed one has not (no query waited for: the gate is
-    // open, but the call resolved from the cache).
-    vi.restoreAllMocks();
-    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 3_000);
-    const gated = gatedLookups("findMany");
-    expect(await within(findAccountsByPhoneNumberIds(["1001"]))).not.toBe("still waiting");
-    gated.open();
+    await expectRefreshedAhead("findMany", () => findAccountsByPhoneNumberIds(["1001"]), [
+      { appSecret: "secret-one" },
+    ]);
   });
 
   it("an entry left unused past its life is looked up again before the call goes on", async () => {
@@ -243,20 +251,9 @@ describe("the sender's account lookup by id", () => {
     const saved = await upsertAccount("one.myshopify.com", account("1001", "secret-one"));
     forgetCachedAccounts();
     await getAccountCredentials("one.myshopify.com", saved.id);
-    const { counter, open } = gatedLookups("findFirst");
-    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 500);
-    const found = await within(getAccountCredentials("one.myshopify.com", saved.id));
-    expect(found).toMatchObject({ accessToken: "EAAG-token" });
-    expect(counter.calls).toBe(1);
-    open();
-    await sleep(50);
-    vi.restoreAllMocks();
-    clockAhead(ACCOUNT_REFRESH_AHEAD_MS + 3_000);
-    const gated = gatedLookups("findFirst");
-    expect(await within(getAccountCredentials("one.myshopify.com", saved.id))).toMatchObject({
+    await expectRefreshedAhead("findFirst", () => getAccountCredentials("one.myshopify.com", saved.id), {
       accessToken: "EAAG-token",
     });
-    gated.open();
   });
 
   it("a new access token saved while a lookup is in flight is what later sends use, not the late old row", async () => {
