@@ -5,8 +5,9 @@
  * against a full scan of the pending index, repeated for every candidate (over two minutes for one claim at
  * a 35,000-row backlog behind 200,000 done rows). These tests build that situation and read the plan.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { claimSql } from "~/adapters/db/claim.server";
+import { inboxCounts, searchConversationIds, type InboxFilter } from "~/adapters/db/inbox.server";
 import { INBOX_DUE, claimInboundEvents } from "~/adapters/db/inbound-events.server";
 import { COMMIT_TURNS_SQL, OUTBOX_DUE, claimOutboundMessages } from "~/adapters/db/messages.server";
 import { database } from "~/db.server";
@@ -213,5 +214,86 @@ describe("InboundEvent's rarer queries without a (shop, receivedAt) index", () =
         )[0].n,
       ),
     );
+  });
+});
+
+describe("the inbox's filters on their partial indexes", () => {
+  // Migration …_conversation_inbox_partial replaced (shop, needsAttention, lastMessageAt) and (shop, status,
+  // lastMessageAt), which every turn wrote into, with partial indexes that hold only the conversations those
+  // filters show. The list must still read them rather than the shop's whole list.
+  const SHOP = "inbox.myshopify.com";
+  const OTHER = "other.myshopify.com";
+
+  /** The list query searchConversationIds sends, with its parameters, and that query's plan. */
+  async function listPlan(filter: InboxFilter, cursor?: { at: Date; id: string }) {
+    const { raw } = database();
+    const spy = vi.spyOn(raw, "query");
+    try {
+      const page = await searchConversationIds(SHOP, {
+        filter,
+        limit: 20,
+        cursor: cursor && { ...cursor, direction: "after" },
+      });
+      const [sql, params] = spy.mock.calls[0] as [string, unknown[]];
+      const [row] = await raw.query<{ "QUERY PLAN": [{ Plan: PlanNode }] | string }>(
+        `EXPLAIN (FORMAT JSON) ${sql}`,
+        params,
+      );
+      const value = row["QUERY PLAN"];
+      const parsed = typeof value === "string" ? (JSON.parse(value) as [{ Plan: PlanNode }]) : value;
+      return { page, plan: nodes(parsed[0].Plan) };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it("'needs attention' and 'human' read their own small index, newest first, and page by cursor", async () => {
+    const { raw } = database();
+    // 22,000 conversations, two thirds of them the shop's; one in 700 needs attention and another one in 700 has
+    // a person (32 of each, 21 of them the shop's, spread through the list); the other shop's must never show.
+    await raw.exec(`
+      INSERT INTO "Contact" (id, shop, "waId", "createdAt", "updatedAt")
+      SELECT 'k' || g, CASE WHEN g % 3 = 0 THEN '${OTHER}' ELSE '${SHOP}' END, '9665' || g, now(), now()
+      FROM generate_series(1, 22000) g;
+      INSERT INTO "Conversation" (id, shop, "contactId", state, status, "needsAttention", "lastMessageAt", "updatedAt")
+      SELECT 'v' || lpad(g::text, 5, '0'), CASE WHEN g % 3 = 0 THEN '${OTHER}' ELSE '${SHOP}' END, 'k' || g, '{}',
+             CASE WHEN g % 700 = 3 THEN 'human' ELSE 'bot' END, g % 700 = 5,
+             timestamp '2026-12-01' + g * interval '1 second', now()
+      FROM generate_series(1, 22000) g;
+      ANALYZE "Contact"; ANALYZE "Conversation";`);
+    const expected = async (where: string) =>
+      (
+        await raw.query<{ id: string }>(
+          `SELECT id FROM "Conversation" WHERE shop = '${SHOP}' AND ${where} ORDER BY "lastMessageAt" DESC, id DESC`,
+        )
+      ).map((r) => r.id);
+
+    for (const [filter, index, where] of [
+      ["attention", "Conversation_inbox_attention_idx", `"needsAttention"`],
+      ["human", "Conversation_inbox_human_idx", `status = 'human'`],
+    ] as const) {
+      const all = await expected(where);
+      expect(all.length).toBe(21);
+      const first = await listPlan(filter);
+      expect(
+        first.plan.map((n) => n["Index Name"]),
+        filter,
+      ).toContain(index);
+      expect(first.plan.filter((n) => n["Node Type"] === "Seq Scan").map((n) => n["Index Name"])).toEqual([]);
+      expect(first.page).toEqual({ ids: all.slice(0, 20), more: true });
+      const last = all[19];
+      const [at] = await raw.query<{ at: Date }>(
+        `SELECT "lastMessageAt" AS at FROM "Conversation" WHERE id = $1`,
+        [last],
+      );
+      const second = await listPlan(filter, { at: new Date(at.at), id: last });
+      expect(
+        second.plan.map((n) => n["Index Name"]),
+        filter,
+      ).toContain(index);
+      expect(second.page).toEqual({ ids: all.slice(20), more: false });
+    }
+    // The counts beside the filters agree.
+    expect(await inboxCounts(SHOP)).toMatchObject({ attention: 21, human: 21 });
   });
 });
