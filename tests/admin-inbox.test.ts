@@ -74,7 +74,6 @@ async function seedConversation(
       shop,
       waId: input.waId,
       name: input.name ?? null,
-      lastInboundAt,
       blocked: input.blocked ?? false,
     },
   });

@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
 import { migrate } from "~/adapters/db/migrate.server";
@@ -31,6 +34,53 @@ describe("migrations", () => {
     expect(again.skipped.length).toBeGreaterThan(0);
     const rows = await database().raw.query<{ name: string }>(`SELECT name FROM "_hala_migrations"`);
     expect(rows.map((r) => r.name)).toEqual(again.skipped);
+  });
+
+  it("…_conversation_window keeps every open 24-hour window: the contact's later time moves to its conversation", async () => {
+    // A database of its own (PGlite in memory), migrated up to the migration before, with the window on both rows.
+    const all = readdirSync("prisma/migrations", { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    const index = all.findIndex((name) => name.endsWith("_conversation_window"));
+    expect(index).toBeGreaterThan(0);
+    const before = mkdtempSync(path.join(os.tmpdir(), "hala-migrations-"));
+    for (const name of all.slice(0, index))
+      cpSync(path.join("prisma/migrations", name), path.join(before, name), { recursive: true });
+    const separate = createDatabase({ pgliteDataDir: "memory://" });
+    try {
+      await migrate(separate.raw, before);
+      await separate.raw.exec(`
+        INSERT INTO "Contact" (id, shop, "waId", "lastInboundAt", "updatedAt") VALUES
+          ('k1', 's.myshopify.com', '1', '2026-03-01 10:00', now()),
+          ('k2', 's.myshopify.com', '2', '2026-03-01 10:00', now()),
+          ('k3', 's.myshopify.com', '3', NULL, now()),
+          ('k4', 'other.myshopify.com', '4', '2026-03-01 10:00', now());
+        INSERT INTO "Conversation" (id, shop, "contactId", state, "lastInboundAt", "updatedAt") VALUES
+          ('v1', 's.myshopify.com', 'k1', '{}', NULL, now()),
+          ('v2', 's.myshopify.com', 'k2', '{}', '2026-03-01 09:00', now()),
+          ('v3', 's.myshopify.com', 'k3', '{}', '2026-03-01 11:00', now()),
+          -- the same contact id under another shop is not this conversation's contact
+          ('v4', 's.myshopify.com', 'k4', '{}', NULL, now());`);
+      const applied = await migrate(separate.raw);
+      expect(applied.applied[0]).toMatch(/_conversation_window$/);
+      const rows = await separate.raw.query<{ id: string; at: string | null }>(
+        `SELECT id, to_char("lastInboundAt", 'YYYY-MM-DD HH24:MI') AS at FROM "Conversation" ORDER BY id`,
+      );
+      expect(rows).toEqual([
+        { id: "v1", at: "2026-03-01 10:00" },
+        { id: "v2", at: "2026-03-01 10:00" },
+        { id: "v3", at: "2026-03-01 11:00" },
+        { id: "v4", at: null },
+      ]);
+      const columns = await separate.raw.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'Contact' AND column_name = 'lastInboundAt'`,
+      );
+      expect(columns).toEqual([]);
+    } finally {
+      await separate.close();
+      rmSync(before, { recursive: true });
+    }
   });
 });
 

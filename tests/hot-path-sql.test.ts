@@ -166,7 +166,6 @@ describe("commitInboundTurn (the worker's turn as one statement)", () => {
     expect(row.lastInboundAt?.toISOString()).toBe(receivedAt.toISOString());
     const contact = await db().contact.findUniqueOrThrow({ where: { id: conversation.contactId } });
     expect(contact.language).toBe("ar");
-    expect(contact.lastInboundAt?.toISOString()).toBe(receivedAt.toISOString());
     const event = await db().inboundEvent.findUniqueOrThrow({ where: { id: eventId } });
     expect(event.status).toBe("done");
     expect(event.lockedUntil).toBeNull();
@@ -174,6 +173,49 @@ describe("commitInboundTurn (the worker's turn as one statement)", () => {
     const replay = await commitInboundTurn(A, turn);
     expect(replay).toMatchObject({ inboundStored: false, queued: 0 });
     expect(await db().message.count({ where: { shop: A } })).toBe(4);
+  });
+
+  it("writes the contact's row only when the language changes; the window is the conversation's", async () => {
+    const conversation = await conversationIn(A);
+    const version = async (table: string, id: string) =>
+      (
+        await database().raw.query<{ v: string }>(`SELECT xmin::text AS v FROM "${table}" WHERE id = $1`, [
+          id,
+        ])
+      )[0].v;
+    const turn = async (wamid: string, at: string, language?: "ar" | "en") => {
+      const eventId = await pendingEvent(A, wamid);
+      await commitInboundTurn(A, {
+        eventId,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        inbound: { wamid, type: "text", body: {}, text: "hi", createdAt: new Date(at) },
+        state: { state: { node: "menu" }, stateVersion: 3 },
+        ...(language ? { language } : {}),
+        replies: [],
+      });
+      return {
+        contact: await version("Contact", conversation.contactId),
+        contactRow: await db().contact.findUniqueOrThrow({ where: { id: conversation.contactId } }),
+        window: (await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).lastInboundAt,
+      };
+    };
+    const before = await version("Contact", conversation.contactId);
+    // A first message in English: the language is stored.
+    const first = await turn("wamid.L1", "2026-03-01T10:00:00.000Z", "en");
+    expect(first.contact).not.toBe(before);
+    expect(first.contactRow.language).toBe("en");
+    expect(first.window?.toISOString()).toBe("2026-03-01T10:00:00.000Z");
+    // The next messages, no language or the same one: the contact is not written, the window moves.
+    const second = await turn("wamid.L2", "2026-03-01T11:00:00.000Z");
+    const third = await turn("wamid.L3", "2026-03-01T12:00:00.000Z", "en");
+    expect([second.contact, third.contact]).toEqual([first.contact, first.contact]);
+    expect(third.contactRow.updatedAt).toEqual(first.contactRow.updatedAt);
+    expect(third.window?.toISOString()).toBe("2026-03-01T12:00:00.000Z");
+    // A switch to Arabic is written.
+    const fourth = await turn("wamid.L4", "2026-03-01T13:00:00.000Z", "ar");
+    expect(fourth.contact).not.toBe(first.contact);
+    expect(fourth.contactRow.language).toBe("ar");
   });
 
   it("without a bot turn only the inbound bookkeeping changes (state, status and feedback stay)", async () => {
@@ -855,7 +897,7 @@ describe("claimOutboundMessages (the claim and the recipients in one statement)"
   it("returns the claimed messages oldest first, as Message rows, each with its recipient's window and sandbox flag", async () => {
     const conversation = await conversationIn(A);
     const lastInboundAt = new Date("2026-03-01T09:59:00.000Z");
-    await db().contact.updateMany({ where: { id: conversation.contactId }, data: { lastInboundAt } });
+    await db().conversation.updateMany({ where: { id: conversation.id }, data: { lastInboundAt } });
     const sandboxConversation = await conversationIn(B, "966500000055");
     await db().contact.updateMany({ where: { id: sandboxConversation.contactId }, data: { sandbox: true } });
     await queueOutboundMessages(

@@ -233,8 +233,11 @@ describe("feedback after delivery", () => {
       data: { feedbackTemplateName: "order_feedback", feedbackTemplateLanguage: "en" },
     });
     const { shopper, order } = await buyAndFulfil("966500000012", "Nadia", "Nadia");
-    await db().contact.updateMany({
-      where: { shop: SHOP, waId: "966500000012" },
+    const nadia = await db().contact.findUniqueOrThrow({
+      where: { shop_waId: { shop: SHOP, waId: "966500000012" } },
+    });
+    await db().conversation.updateMany({
+      where: { shop: SHOP, contactId: nadia.id },
       data: { lastInboundAt: new Date(Date.now() - 30 * 3600_000) },
     });
     shopper.newReplies();

@@ -289,11 +289,11 @@ describe("processing and sending", () => {
     expect(failed).toMatchObject({ status: "failed", errorCode: 131026 });
 
     const contact = await db().contact.findFirstOrThrow({ where: { waId: "971500000007" } });
-    await db().contact.update({
-      where: { id: contact.id },
+    const conversation = await db().conversation.findFirstOrThrow({ where: { contactId: contact.id } });
+    await db().conversation.update({
+      where: { id: conversation.id },
       data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) },
     });
-    const conversation = await db().conversation.findFirstOrThrow({ where: { contactId: contact.id } });
     await queueOutboundMessages(store.shop, [
       {
         conversationId: conversation.id,

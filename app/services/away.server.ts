@@ -84,7 +84,7 @@ export async function sendAwayMessage(job: ScheduledJob, now = new Date()): Prom
       : (parseState(conversation.state).language ?? (shopRow.defaultLanguage === "ar" ? "ar" : "en"));
   const text = awayText(shopRow, language);
   if (!text) return { status: "skipped", reason: "no away message" };
-  if (!withinServiceWindow("text", contact.lastInboundAt, now))
+  if (!withinServiceWindow("text", conversation.lastInboundAt, now))
     return { status: "skipped", reason: "outside the 24-hour window" };
 
   const message: OutboundMessage = { kind: "text", body: text };

@@ -123,7 +123,7 @@ export async function requestFeedback(job: ScheduledJob, now = new Date()): Prom
     { language, firstName: payload.firstName, orderName: payload.orderName },
     now,
   );
-  const withinWindow = withinServiceWindow("interactive", contact.lastInboundAt, now);
+  const withinWindow = withinServiceWindow("interactive", conversation.lastInboundAt, now);
   const message = buildFeedbackRequest(ctx, {
     withinWindow,
     template: {

@@ -218,7 +218,7 @@ export function messageView(m: Message) {
 export type MessageView = ReturnType<typeof messageView>;
 
 function lastInboundOf(c: ConversationWithContact): Date | null {
-  return c.contact.lastInboundAt ?? c.lastInboundAt ?? null;
+  return c.lastInboundAt ?? null;
 }
 
 /** The 24-hour customer service window: when it closes, or why free-form replies are not possible. */

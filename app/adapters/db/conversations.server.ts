@@ -68,7 +68,7 @@ export async function ensureContactsAndConversations(
       const results: (EnsuredContact | undefined)[] = new Array(round.length).fill(undefined);
       for (const row of rows) {
         results[Number(row.n) - 1] = {
-          contact: withDates(row.contact, ["lastInboundAt", "createdAt", "updatedAt"]) as unknown as Contact,
+          contact: withDates(row.contact, ["createdAt", "updatedAt"]) as unknown as Contact,
           conversation: withDates(row.conversation, [
             "lastInboundAt",
             "lastMessageAt",
@@ -160,14 +160,13 @@ export async function getContactByWaId(shop: string, waId: string) {
   return db().contact.findUnique({ where: { shop_waId: { shop, waId } } });
 }
 
-/** Records an inbound message's effect on the contact and conversation (24-hour window, unread count). */
+/** Records an inbound message's effect on the conversation (24-hour window, unread count). */
 export async function touchInbound(
   shop: string,
   ids: { contactId: string; conversationId: string },
   at: Date,
   tx: Tx = db(),
 ) {
-  await tx.contact.updateMany({ where: { shop, id: ids.contactId }, data: { lastInboundAt: at } });
   await tx.conversation.updateMany({
     where: { shop, id: ids.conversationId },
     data: { lastInboundAt: at, lastMessageAt: at, unreadCount: { increment: 1 } },

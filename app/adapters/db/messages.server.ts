@@ -108,8 +108,9 @@ export async function claimOutboundMessages(limit: number, leaseMs: number): Pro
     },
     `SELECT to_jsonb(m.*) AS message,
             CASE WHEN k.id IS NULL THEN NULL
-                 ELSE jsonb_build_object('lastInboundAt', k."lastInboundAt", 'sandbox', k.sandbox) END AS recipient
+                 ELSE jsonb_build_object('lastInboundAt', v."lastInboundAt", 'sandbox', k.sandbox) END AS recipient
      FROM claimed m LEFT JOIN "Contact" k ON k.shop = m.shop AND k.id = m."contactId"
+     LEFT JOIN "Conversation" v ON v.shop = m.shop AND v.id = m."conversationId"
      ORDER BY m."createdAt", m.id`,
   );
   return rows.map((row) => {
@@ -530,12 +531,14 @@ export const COMMIT_TURNS_SQL = `WITH
     ON CONFLICT DO NOTHING
     RETURNING wamid
   ),
+  -- The contact's row is written only when the engine set a language (a shopper's first words, or a switch):
+  -- the 24-hour window is the conversation's lastInboundAt (migration …_conversation_window), so a known
+  -- shopper's message no longer writes a new row version of the contact, and its three index entries.
   contact AS (
     UPDATE "Contact" c
-    SET "lastInboundAt" = (t.received::timestamptz AT TIME ZONE 'UTC'), language = COALESCE(t.language, c.language),
-        "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
+    SET language = t.language, "updatedAt" = ($1::timestamptz AT TIME ZONE 'UTC')
     FROM t
-    WHERE c.shop = t.shop AND c.id = t.contact
+    WHERE c.shop = t.shop AND c.id = t.contact AND t.language IS NOT NULL AND c.language IS DISTINCT FROM t.language
   ),
   conversation AS (
     UPDATE "Conversation" c

@@ -4,8 +4,10 @@
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx bench/results/ab-s28/turn-wal.ts old|new
  * Creates (and drops) the database hala_turnwal. Per group of 64 events: the events are stored, then one ensure
  * statement and one turn statement (one reply each, the state changed, as a bot answer). First a round of new
- * shoppers, then a round of the same shoppers again (known shoppers). Prints WAL bytes, WAL records, buffer hits
- * and wall time per event for the ensure + turn, per round.
+ * shoppers (their turns set the language, as the engine does on a shopper's first words), then a round of the
+ * same shoppers again (known shoppers, no language). Prints the WAL bytes per event (exact: the WAL position
+ * before and after each group) and the wall time per event of the ensure + turn, per round. PostgreSQL's
+ * statistics counters are flushed at most once a second, so buffer hits and WAL records cannot be read this way.
  */
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -88,6 +90,8 @@ async function round(label: string, tag: string) {
           contactId: ensured[i].contact.id,
           inbound: { wamid: `wamid.${tag}.${i}.${g}`, type: "text", body: { text: "hi" }, text: "hi", createdAt: new Date() },
           state: { state: { node: "menu", tag }, stateVersion: 2 },
+          // As the engine does: a language on a shopper's first words ("hi": English), none after.
+          ...(tag === "a" ? { language: "en" as const } : {}),
           replies: [
             {
               accountId: null,
