@@ -33,11 +33,24 @@ export interface Cache {
    * within the same second (rate + burst). Both implementations behave the same.
    */
   takeToken(key: string, ratePerSec: number, burst?: number, windowMs?: number): Promise<TokenBucketResult>;
+  /**
+   * takeToken for several buckets in one step (one round trip on Redis): in order, stopping at the first that
+   * gives no token. Returns the results of the buckets tried; the ones after a refusal are left untouched.
+   */
+  takeTokens(buckets: TokenRequest[]): Promise<TokenBucketResult[]>;
   publish(channel: string, message: string): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** One bucket of a takeTokens call (the arguments of takeToken). */
+export interface TokenRequest {
+  key: string;
+  ratePerSec: number;
+  burst?: number;
+  windowMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,6 +131,16 @@ export class MemoryCache implements Cache {
     return { ok: false, waitMs: Math.max(bucketWait, windowWait, 1) };
   }
 
+  async takeTokens(buckets: TokenRequest[]) {
+    const results: TokenBucketResult[] = [];
+    for (const b of buckets) {
+      const result = await this.takeToken(b.key, b.ratePerSec, b.burst, b.windowMs);
+      results.push(result);
+      if (!result.ok) break;
+    }
+    return results;
+  }
+
   async publish(channel: string, message: string) {
     for (const handler of this.channels.get(channel) ?? []) {
       queueMicrotask(() => handler(message));
@@ -151,25 +174,30 @@ export class MemoryCache implements Cache {
 
 // ---------------------------------------------------------------------------------------------
 
-// Token bucket + sliding window in one round trip: KEYS[1] bucket (hash t = tokens, a = at), KEYS[2] the
-// times of the last `limit` tokens (list, newest first); ARGV rate/s, burst, now ms, limit, window ms.
-// Returns {ok, waitMs}. Same rules as MemoryCache.takeToken.
+// Token buckets + sliding windows in one round trip, taken in order until one gives no token. Per bucket i:
+// KEYS[2i-1] the bucket (hash t = tokens, a = at), KEYS[2i] the times of its last `limit` tokens (list, newest
+// first); ARGV[1] now ms, then per bucket rate/s, burst, limit, window ms. Returns {ok, waitMs} per bucket
+// tried. Same rules as MemoryCache.takeToken.
 const TOKEN_BUCKET_LUA = `
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
-local window = tonumber(ARGV[5])
-local state = redis.call('HMGET', KEYS[1], 't', 'a')
+local now = tonumber(ARGV[1])
+local out = {}
+for i = 1, #KEYS / 2 do
+local bucketKey = KEYS[2 * i - 1]
+local timesKey = KEYS[2 * i]
+local rate = tonumber(ARGV[4 * i - 2])
+local burst = tonumber(ARGV[4 * i - 1])
+local limit = tonumber(ARGV[4 * i])
+local window = tonumber(ARGV[4 * i + 1])
+local state = redis.call('HMGET', bucketKey, 't', 'a')
 local tokens = tonumber(state[1])
 local at = tonumber(state[2])
 if tokens == nil then tokens = burst; at = now end
 tokens = math.min(burst, tokens + ((now - at) / 1000) * rate)
 local wait = 0
 if tokens < 1 then wait = math.ceil(((1 - tokens) / rate) * 1000) end
-local count = redis.call('LLEN', KEYS[2])
+local count = redis.call('LLEN', timesKey)
 if count >= limit then
-  local oldest = tonumber(redis.call('LINDEX', KEYS[2], limit - 1))
+  local oldest = tonumber(redis.call('LINDEX', timesKey, limit - 1))
   local windowWait = oldest + window - now
   if windowWait > wait then wait = windowWait end
 end
@@ -179,26 +207,23 @@ if wait <= 0 then
   tokens = tokens - 1
   ok = 1
   wait = 0
-  redis.call('LPUSH', KEYS[2], now)
-  redis.call('LTRIM', KEYS[2], 0, limit - 1)
-  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('LPUSH', timesKey, now)
+  redis.call('LTRIM', timesKey, 0, limit - 1)
+  redis.call('PEXPIRE', timesKey, ttl)
 elseif wait < 1 then
   wait = 1
 end
-redis.call('HSET', KEYS[1], 't', tokens, 'a', now)
-redis.call('PEXPIRE', KEYS[1], ttl)
-return {ok, wait}
+redis.call('HSET', bucketKey, 't', tokens, 'a', now)
+redis.call('PEXPIRE', bucketKey, ttl)
+out[2 * i - 1] = ok
+out[2 * i] = wait
+if ok == 0 then break end
+end
+return out
 `;
 
-type TakeTokenScript = (
-  bucketKey: string,
-  windowKey: string,
-  ratePerSec: number,
-  burst: number,
-  now: number,
-  limit: number,
-  windowMs: number,
-) => Promise<unknown>;
+/** The script with its key count first (ioredis's defineCommand without numberOfKeys): keys, then arguments. */
+type TakeTokensScript = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 /** Thrown at once, without asking Redis, while the circuit breaker is open (the cache is down). */
 export class CacheUnavailableError extends Error {
@@ -239,9 +264,8 @@ export class RedisCache implements Cache {
       this.openUntil = 0;
     });
     // The token bucket script goes by its SHA1 (EVALSHA; ioredis loads it on NOSCRIPT) instead of its ~1 KB
-    // text with every call: two calls per message sent.
-    if (!("takeTokenScript" in client))
-      client.defineCommand("takeTokenScript", { numberOfKeys: 2, lua: TOKEN_BUCKET_LUA });
+    // text with every call: one call per message sent (the recipient's pacing and the number's rate together).
+    if (!("takeTokensScript" in client)) client.defineCommand("takeTokensScript", { lua: TOKEN_BUCKET_LUA });
   }
 
   static connect(url: string, prefix = "hala:"): RedisCache {
@@ -320,18 +344,26 @@ export class RedisCache implements Cache {
   }
 
   async takeToken(key: string, ratePerSec: number, burst = ratePerSec, windowMs = 1000) {
-    const [ok, waitMs] = (await this.run(() =>
-      (this.client as Redis & { takeTokenScript: TakeTokenScript }).takeTokenScript(
-        this.k(key),
-        this.k(key) + ":w",
-        ratePerSec,
-        burst,
-        this.now(),
-        windowLimit(ratePerSec, burst),
-        windowMs,
+    return (await this.takeTokens([{ key, ratePerSec, burst, windowMs }]))[0];
+  }
+
+  async takeTokens(buckets: TokenRequest[]) {
+    const keys: string[] = [];
+    const args: number[] = [this.now()];
+    for (const { key, ratePerSec, burst = ratePerSec, windowMs = 1000 } of buckets) {
+      keys.push(this.k(key), this.k(key) + ":w");
+      args.push(ratePerSec, burst, windowLimit(ratePerSec, burst), windowMs);
+    }
+    const flat = (await this.run(() =>
+      (this.client as Redis & { takeTokensScript: TakeTokensScript }).takeTokensScript(
+        keys.length,
+        ...keys,
+        ...args,
       ),
-    )) as [number, number];
-    return { ok: ok === 1, waitMs };
+    )) as number[];
+    const results: TokenBucketResult[] = [];
+    for (let i = 0; i < flat.length; i += 2) results.push({ ok: flat[i] === 1, waitMs: flat[i + 1] });
+    return results;
   }
 
   async publish(channel: string, message: string) {

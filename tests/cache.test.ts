@@ -142,6 +142,28 @@ afterAll(async () => {
 });
 
 describe.each(clocked)("token bucket with a fake clock ($name)", ({ make }) => {
+  it("takes from several buckets in one call, in order, and leaves the ones after an empty bucket untouched", async () => {
+    let now = 2_000_000;
+    const m = make(() => now);
+    const pair = { key: "p", ratePerSec: 1, burst: 2 };
+    const rate = { key: "r", ratePerSec: 3, burst: 3 };
+    const ok = { ok: true, waitMs: 0 };
+    expect(await m.takeTokens([pair, rate])).toEqual([ok, ok]);
+    expect(await m.takeTokens([pair, rate])).toEqual([ok, ok]);
+    // The first bucket is empty: the second is not asked, and still holds its third token.
+    expect(await m.takeTokens([pair, rate])).toEqual([{ ok: false, waitMs: 1000 }]);
+    expect(await m.takeToken("r", 3, 3)).toEqual(ok);
+    // Now the second is empty: the first still gives its token (as two takeToken calls in a row would).
+    now += 1000;
+    const single = { key: "s", ratePerSec: 1, burst: 1 };
+    expect(await m.takeToken("s", 1, 1)).toEqual(ok);
+    expect(await m.takeTokens([pair, single])).toEqual([ok, { ok: false, waitMs: 1000 }]);
+    expect(await m.takeToken("p", 1, 2)).toEqual({ ok: false, waitMs: 1000 });
+    // One bucket, and none: the same as takeToken, and nothing.
+    expect(await m.takeTokens([{ key: "q", ratePerSec: 1, burst: 1 }])).toEqual([ok]);
+    expect(await m.takeTokens([])).toEqual([]);
+  });
+
   it("refills at the configured rate, never past the sliding second", async () => {
     let now = 1_000_000;
     const m = make(() => now);
@@ -206,6 +228,16 @@ describe.skipIf(!redisUrl)("Redis token bucket script", () => {
       expect((await c.takeToken(bucket, 1 / 60, 2)).ok).toBe(false);
       await new Promise((r) => setTimeout(r, 50));
       expect(seen.filter((command) => command === "evalsha").length).toBeGreaterThanOrEqual(3);
+      // Two buckets in one call are one command.
+      const before = seen.length;
+      const both = await c.takeTokens([
+        { key: `${bucket}:a`, ratePerSec: 1, burst: 1 },
+        { key: `${bucket}:b`, ratePerSec: 1, burst: 1 },
+      ]);
+      expect(both.map((r) => r.ok)).toEqual([true, true]);
+      await new Promise((r) => setTimeout(r, 50));
+      // (MONITOR also lists the commands the script runs; only EVALSHA/EVAL came from the client.)
+      expect(seen.slice(before).filter((command) => command.startsWith("eval"))).toEqual(["evalsha"]);
       // The script text travelled at most once (after the flush), not with every call.
       expect(seen.filter((command) => command === "eval").length).toBeLessThanOrEqual(1);
     } finally {

@@ -82,15 +82,14 @@ export function aiRateKeys(shop: string, waId?: string | null) {
 export async function takeAiTokens(shop: string, waId?: string | null): Promise<boolean> {
   const keys = aiRateKeys(shop, waId);
   try {
-    if (keys.contact) {
-      const contact = await cache().takeToken(
-        keys.contact,
-        limits.contactPerMinute / 60,
-        limits.contactBurst,
-      );
-      if (!contact.ok) return false;
-    }
-    return (await cache().takeToken(keys.shop, limits.shopPerMinute / 60, limits.shopBurst)).ok;
+    // One round trip; the shop's bucket is not asked when the shopper's is empty.
+    const results = await cache().takeTokens([
+      ...(keys.contact
+        ? [{ key: keys.contact, ratePerSec: limits.contactPerMinute / 60, burst: limits.contactBurst }]
+        : []),
+      { key: keys.shop, ratePerSec: limits.shopPerMinute / 60, burst: limits.shopBurst },
+    ]);
+    return results.every((r) => r.ok);
   } catch {
     return false;
   }

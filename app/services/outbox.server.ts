@@ -10,7 +10,7 @@ import {
 import { sendGraphMessage, type SendResult } from "~/adapters/whatsapp/client.server";
 import { toGraphRequest, type GraphMessageRequest } from "~/adapters/whatsapp/to-graph-request";
 import { WhatsAppLimitError } from "~/adapters/whatsapp/limits";
-import { cache, MemoryCache } from "~/cache.server";
+import { cache, MemoryCache, type TokenBucketResult, type TokenRequest } from "~/cache.server";
 import type { OutboundMessage } from "~/domain/types";
 import { tuning } from "~/env.server";
 import { log, logger } from "~/logger.server";
@@ -52,17 +52,21 @@ export function withinServiceWindow(kind: string, lastInboundAt: Date | null, no
  */
 const localBuckets = new MemoryCache();
 
-async function takeToken(key: string, ratePerSec: number, burst: number, windowMs?: number) {
+/** Takes a token from each bucket in order (one cache round trip), stopping at the first that has none. */
+async function takeTokens(buckets: TokenRequest[]): Promise<TokenBucketResult[]> {
   let shared;
   try {
-    shared = await cache().takeToken(key, ratePerSec, burst, windowMs);
+    shared = await cache().takeTokens(buckets);
   } catch {
     // The cache fails at once while it is down (its circuit breaker), so this costs no waiting.
-    return localBuckets.takeToken(key, ratePerSec, burst, windowMs);
+    return localBuckets.takeTokens(buckets);
   }
-  // The local bucket also counts the tokens the shared one gave, so that a fallback in the middle of a
-  // second starts from what this process just sent rather than from a full bucket (twice the rate).
-  if (shared.ok && cache() !== localBuckets) await localBuckets.takeToken(key, ratePerSec, burst, windowMs);
+  // The local buckets also count the tokens the shared ones gave, so that a fallback in the middle of a
+  // second starts from what this process just sent rather than from full buckets (twice the rate).
+  if (cache() !== localBuckets) {
+    const given = buckets.filter((_, i) => shared[i]?.ok);
+    if (given.length) await localBuckets.takeTokens(given);
+  }
   return shared;
 }
 
@@ -129,30 +133,35 @@ async function sendOne(
     return "failed";
   }
 
-  // The number's throughput (shared by every instance through the cache) and the recipient's pacing.
-  const pair = await takeToken(
-    `wa:pair:${account.phoneNumberId}:${message.toWaId}`,
-    PAIR_RATE_PER_SEC,
-    PAIR_BURST,
-  );
+  // The recipient's pacing, then the number's throughput (both shared by every instance through the cache),
+  // taken in one round trip; when only the number's bucket is empty, it alone is asked again after its wait.
+  const rateBucket: TokenRequest = {
+    key: `wa:rate:${account.phoneNumberId}`,
+    ratePerSec: account.messagesPerSecond,
+    burst: account.messagesPerSecond,
+    windowMs: RATE_WINDOW_MS,
+  };
+  const [pair, first] = await takeTokens([
+    {
+      key: `wa:pair:${account.phoneNumberId}:${message.toWaId}`,
+      ratePerSec: PAIR_RATE_PER_SEC,
+      burst: PAIR_BURST,
+    },
+    rateBucket,
+  ]);
   if (!pair.ok) {
     await rescheduleOutbound(shop, message.id, new Date(now.getTime() + pair.waitMs), null);
     return "requeued";
   }
-  for (;;) {
-    const rate = await takeToken(
-      `wa:rate:${account.phoneNumberId}`,
-      account.messagesPerSecond,
-      account.messagesPerSecond,
-      RATE_WINDOW_MS,
-    );
-    if (rate.ok) break;
+  let rate = first;
+  while (!rate.ok) {
     if (Date.now() + rate.waitMs > leaseEndsAt - 2 * BOOKKEEPING_MARGIN_MS) {
       // Past the lease another sender could claim it: give the message back instead of waiting on.
       await rescheduleOutbound(shop, message.id, new Date(now.getTime() + rate.waitMs), null);
       return "requeued";
     }
     await new Promise((r) => setTimeout(r, rate.waitMs));
+    [rate] = await takeTokens([rateBucket]);
   }
 
   const result = await deps.send(account, body);
