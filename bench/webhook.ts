@@ -627,10 +627,8 @@ async function openLoop(target: OpenLoopTarget, run: OpenLoopRun): Promise<OpenL
       timeline[sentSecond].ack.push(ackLatency);
       const stored = storedAt.get(waIds[i]);
       timeline[sentSecond].stored.push(stored === undefined ? Infinity : stored - scheduled);
-      const written = r.written?.[i];
-      timeline[sentSecond].written.push(
-        written === undefined || !Number.isFinite(written) ? Infinity : written - scheduled,
-      );
+      const written = r.written[i];
+      timeline[sentSecond].written.push(Number.isFinite(written) ? written - scheduled : Infinity);
       timeline[sentSecond].lat.push(latency);
     }
     if (at !== undefined) {

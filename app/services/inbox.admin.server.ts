@@ -217,10 +217,6 @@ export function messageView(m: Message) {
 
 export type MessageView = ReturnType<typeof messageView>;
 
-function lastInboundOf(c: ConversationWithContact): Date | null {
-  return c.lastInboundAt ?? null;
-}
-
 /** The 24-hour customer service window: when it closes, or why free-form replies are not possible. */
 export function serviceWindow(lastInboundAt: Date | null, now: Date) {
   const open = withinServiceWindow("text", lastInboundAt, now);
@@ -265,7 +261,7 @@ export async function loadThread(shop: string, id: string, options: { limit?: nu
       status: conversation.status,
       needsAttention: conversation.needsAttention,
       lastMessageAt: conversation.lastMessageAt.toISOString(),
-      lastInboundAt: lastInboundOf(conversation)?.toISOString() ?? null,
+      lastInboundAt: conversation.lastInboundAt?.toISOString() ?? null,
     },
     contact: {
       id: conversation.contact.id,
@@ -280,7 +276,7 @@ export async function loadThread(shop: string, id: string, options: { limit?: nu
     connected: !!accountId,
     messages: messages.map(messageView),
     moreMessages: more,
-    window: serviceWindow(lastInboundOf(conversation), now),
+    window: serviceWindow(conversation.lastInboundAt, now),
     cart: cartOf(conversation.state),
     engine: { step: state.step, language: state.language },
     templates: await templateOptions(shop, accountId),
@@ -483,7 +479,7 @@ export async function giveBack(shop: string, id: string, now = new Date()): Prom
     shopRow.botEnabled &&
     conversation.contact.botEnabled &&
     !conversation.contact.blocked &&
-    withinServiceWindow("text", lastInboundOf(conversation), now);
+    withinServiceWindow("text", conversation.lastInboundAt, now);
   const rows = maySpeak
     ? toOutboundRows(
         turn.messages,
@@ -605,7 +601,7 @@ export async function replyAsMerchant(
 ): Promise<ActionResult> {
   const target = await sendable(shop, id);
   if (!target.ok) return target;
-  if (!withinServiceWindow("text", lastInboundOf(target.conversation), now))
+  if (!withinServiceWindow("text", target.conversation.lastInboundAt, now))
     return { ok: false, reason: "outside_window" };
   const queued = await queueMerchantMessage(
     shop,

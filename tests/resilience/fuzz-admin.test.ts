@@ -100,7 +100,7 @@ beforeEach(async () => {
       name,
       initialState: {},
     });
-    await touchInbound(shop, { contactId: contact.id, conversationId: conversation.id }, new Date());
+    await touchInbound(shop, conversation.id, new Date());
     const message = await db().message.create({
       data: {
         shop,

@@ -107,7 +107,7 @@ async function seedShop(shop: string, n: number): Promise<Seeded> {
     initialState: initialState({ language: "en" }) as unknown as Prisma.InputJsonValue,
   });
   const at = new Date(Date.now() - 60_000);
-  await touchInbound(shop, { contactId: contact.id, conversationId: conversation.id }, at);
+  await touchInbound(shop, conversation.id, at);
   const inWamid = `wamid.IN.${shop}`;
   await recordInboundMessage(shop, {
     conversationId: conversation.id,
@@ -497,8 +497,7 @@ const ISOLATION: Record<string, Check> = {
   "conversations:getContactByWaId": { kind: "read", run: (fn) => call(fn, A, SAME_WA) },
   "conversations:touchInbound": {
     kind: "write",
-    run: (fn, ctx) =>
-      both(fn, (s) => [A, { contactId: s.contactId, conversationId: s.conversationId }, new Date()], ctx),
+    run: (fn, ctx) => both(fn, (s) => [A, s.conversationId, new Date()], ctx),
   },
   "conversations:saveConversationState": {
     kind: "write",

@@ -161,14 +161,9 @@ export async function getContactByWaId(shop: string, waId: string) {
 }
 
 /** Records an inbound message's effect on the conversation (24-hour window, unread count). */
-export async function touchInbound(
-  shop: string,
-  ids: { contactId: string; conversationId: string },
-  at: Date,
-  tx: Tx = db(),
-) {
+export async function touchInbound(shop: string, conversationId: string, at: Date, tx: Tx = db()) {
   await tx.conversation.updateMany({
-    where: { shop, id: ids.conversationId },
+    where: { shop, id: conversationId },
     data: { lastInboundAt: at, lastMessageAt: at, unreadCount: { increment: 1 } },
   });
 }
