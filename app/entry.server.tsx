@@ -19,6 +19,9 @@ export const streamTimeout = 5000;
  */
 export { handleWhatsAppWebhookFast as fastPath } from "./services/whatsapp-webhook-http.server";
 
+/** Run by scripts/serve.ts before it listens: the intake's code warmed up (app/services/warm-up.server.ts). */
+export { warmUpThread } from "./services/warm-up.server";
+
 // Migrations and the workers (inbox processor, outbox sender, scheduler) start with the server.
 startBackgroundWork();
 

@@ -87,6 +87,11 @@ export const tuningShape = {
    * the engine turns' short-lived objects (ADR 011). 0: V8's default (16).
    */
   HALA_WORKER_THREAD_SEMI_SPACE_MB: int(0, 256, 64),
+  /**
+   * How long each thread may spend, at most, running the webhook's and the message's code on made-up messages
+   * before it takes traffic (ms; `app/services/warm-up.server.ts`). 0: not at all.
+   */
+  HALA_WARM_UP_MS: int(0, 10_000, 1_000),
   /** Replaces every shop's feedback delay (the demo sets it). */
   HALA_FEEDBACK_DELAY_SECONDS: seconds,
   /** How long a handoff waits for a person before the shop's away message (default 300). */

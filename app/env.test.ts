@@ -59,6 +59,7 @@ describe("env", () => {
       HALA_WORKER_THREAD: "auto",
       HALA_WORKER_THREAD_NICE: 0,
       HALA_WORKER_THREAD_SEMI_SPACE_MB: 64,
+      HALA_WARM_UP_MS: 1000,
       HALA_FEEDBACK_DELAY_SECONDS: undefined,
       HALA_AWAY_DELAY_SECONDS: undefined,
     });
@@ -83,6 +84,7 @@ describe("env", () => {
       HALA_WORKER_THREAD: "false",
       HALA_WORKER_THREAD_NICE: "10",
       HALA_WORKER_THREAD_SEMI_SPACE_MB: "0",
+      HALA_WARM_UP_MS: "0",
       HALA_FEEDBACK_DELAY_SECONDS: "5",
       HALA_AWAY_DELAY_SECONDS: "0",
     });
@@ -98,6 +100,7 @@ describe("env", () => {
       HALA_WORKER_THREAD: false,
       HALA_WORKER_THREAD_NICE: 10,
       HALA_WORKER_THREAD_SEMI_SPACE_MB: 0,
+      HALA_WARM_UP_MS: 0,
       HALA_FEEDBACK_DELAY_SECONDS: 5,
       HALA_AWAY_DELAY_SECONDS: 0,
     });
@@ -116,6 +119,7 @@ describe("env", () => {
         HALA_SEND_ON_COMMIT: "no",
         HALA_WORKER_THREAD_NICE: "20",
         HALA_WORKER_THREAD_SEMI_SPACE_MB: "1024",
+        HALA_WARM_UP_MS: "10001",
         HALA_AWAY_DELAY_SECONDS: "-1",
         DATABASE_POOL_MIN: "-1",
         DATABASE_PLAN_REFRESH_ROWS: "-1",
@@ -132,6 +136,7 @@ describe("env", () => {
         "HALA_INTAKE_LINGER_MS",
         "HALA_INTAKE_STATEMENTS",
         "HALA_SEND_ON_COMMIT",
+        "HALA_WARM_UP_MS",
         "HALA_WORKER_THREAD_NICE",
         "HALA_WORKER_THREAD_SEMI_SPACE_MB",
       ]);

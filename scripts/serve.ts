@@ -29,6 +29,7 @@ const TYPES: Record<string, string> = {
   ".map": "application/json",
 };
 
+type WarmUpThread = typeof import("../app/services/warm-up.server").warmUpThread;
 type FastPath = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export async function ensureBuilt(root = process.cwd()): Promise<void> {
@@ -210,6 +211,8 @@ export async function serve(options: {
   if (threaded) startWorkerThread(buildUrl);
   const handle = createRequestHandler(build, "production");
   const fastPath = (build.entry.module as { fastPath?: FastPath }).fastPath;
+  // The intake's code warmed up before the first webhook (app/services/warm-up.server.ts; HALA_WARM_UP_MS).
+  (build.entry.module as { warmUpThread?: WarmUpThread }).warmUpThread?.("intake");
   const clientDir = path.join(root, "build/client");
   const host = options.host ?? "127.0.0.1";
   const origin = `http://${host}:${options.port}`;

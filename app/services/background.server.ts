@@ -2,6 +2,7 @@ import { migrate } from "~/adapters/db/migrate.server";
 import { database } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/logger.server";
+import { warmUpThread } from "./warm-up.server";
 
 /**
  * Work that runs beside the HTTP server: the migration step, then the background workers. Every worker
@@ -30,6 +31,8 @@ export function startBackgroundWork(): Promise<Worker[]> {
     const connections = await database().raw.warm();
     if (connections > 0) logger.info({ connections }, "database connections opened");
     if (!env().HALA_WORKERS) return [];
+    // Before the workers take their first batch (the backlog a restart finds, or a burst): their code warmed up.
+    warmUpThread("workers");
     const workers = workerFactories.map((factory) => factory());
     for (const worker of workers) worker.start();
     logger.info({ workers: workers.map((w) => w.name) }, "background workers started");
