@@ -29,6 +29,35 @@ describe("createPollingWorker", () => {
     expect(inFlight).toBe(0);
   });
 
+  // Found with the retention worker (pollMs one hour): a sweep that was running when stop() came went to sleep for
+  // its poll interval afterwards, and stop() waited for it.
+  it("stop() does not wait out the poll interval or the error backoff of a batch that ends after it", async () => {
+    for (const outcome of ["nothing", "error"] as const) {
+      let release!: () => void;
+      let started!: () => void;
+      const running = new Promise<void>((r) => (started = r));
+      const worker = createPollingWorker({
+        name: `test-stop-${outcome}`,
+        channel: `test-stop-${outcome}`,
+        pollMs: 60 * 60_000,
+        errorBackoffMs: 60 * 60_000,
+        runOnce: async () => {
+          started();
+          await new Promise<void>((r) => (release = r));
+          if (outcome === "error") throw new Error("database away");
+          return 0;
+        },
+      });
+      worker.start();
+      await running;
+      const t0 = Date.now();
+      const stopped = worker.stop();
+      release();
+      await stopped;
+      expect(Date.now() - t0).toBeLessThan(1_000);
+    }
+  });
+
   it("an idle lane sleeps pollMs, but a wake-up on its channel (also one that came during a batch) runs it at once", async () => {
     const calls: number[] = [];
     const started = Date.now();

@@ -103,7 +103,9 @@ export function createPollingWorker(options: PollingWorkerOptions): Worker & { d
 
   const sleep = (lane: number, ms: number) =>
     new Promise<void>((resolve) => {
-      if (woken.has(lane)) return resolve();
+      // Stopped while its batch ran (stop() woke only the lanes asleep then): the loop ends now, not after
+      // pollMs or the error backoff (the retention worker's is an hour).
+      if (woken.has(lane) || !running) return resolve();
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
