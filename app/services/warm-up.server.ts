@@ -103,6 +103,7 @@ function conversationTurn(item: WebhookMessageItem, round: number): { replies: n
   return { replies: rows.length, bytes: sink };
 }
 
+/** A text message's webhook, its keys in the order Meta sends them (../shared/fixtures/whatsapp/text-message.json). */
 function webhookBody(waId: string, wamid: string, text: string) {
   return {
     object: "whatsapp_business_account",
@@ -111,7 +112,6 @@ function webhookBody(waId: string, wamid: string, text: string) {
         id: "100000000000000",
         changes: [
           {
-            field: "messages",
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "15550000000", phone_number_id: "100000000000001" },
@@ -126,6 +126,7 @@ function webhookBody(waId: string, wamid: string, text: string) {
                 },
               ],
             },
+            field: "messages",
           },
         ],
       },
