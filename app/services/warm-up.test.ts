@@ -32,6 +32,13 @@ describe("warmUp", () => {
     expect(bounded.ms).toBeLessThan(1_000);
   });
 
+  it("a failing warm-up does not fail the start", () => {
+    const failing = () => {
+      throw new Error("warm-up: body is not a JSON object");
+    };
+    expect(warmUpThread("intake", failing)).toBeUndefined();
+  });
+
   it("is off with HALA_WARM_UP_MS=0", () => {
     vi.stubEnv("HALA_WARM_UP_MS", "0");
     resetEnvForTests();
