@@ -301,7 +301,12 @@ export const SendInput = z.object({
   replyTo: z.string().max(200).optional(),
 });
 
-/** A Meta-shaped `messages` webhook body (one change, one message), as the Cloud API sends it. */
+/**
+ * A Meta-shaped `messages` webhook body (one change, one message), as the Cloud API sends it, keys in Meta's order
+ * (../shared/fixtures/whatsapp/text-message.json: a change's value before its field). The simulator and the
+ * start-up warm-up (./warm-up.server.ts) build theirs with it; the order matters to the warm-up, whose compiled
+ * code expects the objects' shapes that real webhooks give.
+ */
 export function inboundWebhookPayload(options: {
   wabaId: string;
   phoneNumberId: string;
@@ -319,7 +324,6 @@ export function inboundWebhookPayload(options: {
         id: options.wabaId,
         changes: [
           {
-            field: "messages",
             value: {
               messaging_product: "whatsapp",
               metadata: {
@@ -336,6 +340,7 @@ export function inboundWebhookPayload(options: {
                 },
               ],
             },
+            field: "messages",
           },
         ],
       },

@@ -1,7 +1,6 @@
-import { createHmac } from "node:crypto";
 import { toGraphRequest } from "~/adapters/whatsapp/to-graph-request";
 import { toInboundEvent } from "~/adapters/whatsapp/to-event";
-import { verifySignature } from "~/adapters/whatsapp/verify-signature";
+import { signBody, verifySignature } from "~/adapters/whatsapp/verify-signature";
 import {
   flattenWebhook,
   parseWebhookBody,
@@ -12,6 +11,7 @@ import { tuning } from "~/env.server";
 import { logger } from "~/logger.server";
 import { lenientPhoneNumberIds, nestingDepth } from "./whatsapp-intake.server";
 import { toOutboundRows } from "./outbound.server";
+import { inboundWebhookPayload } from "./simulator.server";
 
 export interface WarmUpResult {
   /** Made-up webhooks run through the part's code. */
@@ -42,9 +42,20 @@ export function warmUp(
   let done = 0;
   for (; done < rounds && performance.now() < deadline; done++) {
     const waId = `9665${String(10_000_000 + done)}`;
-    const text = JSON.stringify(webhookBody(waId, `wamid.WARMUP${done}`, done % 7 === 0 ? "مرحبا" : "hi"));
+    const text = JSON.stringify(
+      inboundWebhookPayload({
+        wabaId: "100000000000000",
+        phoneNumberId: "100000000000001",
+        displayPhoneNumber: "15550000000",
+        waId,
+        name: "Warm Up",
+        wamid: `wamid.WARMUP${done}`,
+        timestamp: Math.floor(Date.now() / 1000),
+        message: { type: "text", text: { body: done % 7 === 0 ? "مرحبا" : "hi" } },
+      }),
+    );
     const raw = Buffer.from(text, "utf8");
-    const signature = `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
+    const signature = signBody(raw, secret);
     const json = JSON.parse(raw.toString("utf8")) as unknown;
     sink += lenientPhoneNumberIds(json).length;
     if (!verifySignature(raw, signature, [secret])) throw new Error("warm-up: signature check failed");
@@ -113,35 +124,4 @@ function conversationTurn(item: WebhookMessageItem, round: number): { replies: n
     ).length;
   });
   return { replies: rows.length, bytes: sink };
-}
-
-/** A text message's webhook, its keys in the order Meta sends them (../shared/fixtures/whatsapp/text-message.json). */
-function webhookBody(waId: string, wamid: string, text: string) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "100000000000000",
-        changes: [
-          {
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550000000", phone_number_id: "100000000000001" },
-              contacts: [{ profile: { name: "Warm Up" }, wa_id: waId }],
-              messages: [
-                {
-                  from: waId,
-                  id: wamid,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: "text",
-                  text: { body: text },
-                },
-              ],
-            },
-            field: "messages",
-          },
-        ],
-      },
-    ],
-  };
 }
