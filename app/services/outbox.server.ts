@@ -63,8 +63,9 @@ async function takeTokens(buckets: TokenRequest[]): Promise<TokenBucketResult[]>
   }
   // The local buckets also count the tokens the shared ones gave, so that a fallback in the middle of a
   // second starts from what this process just sent rather than from full buckets (twice the rate).
-  // Each on its own: a local bucket that is short does not keep the next from counting its token.
-  if (cache() !== localBuckets)
+  // Each on its own: a local bucket that is short does not keep the next from counting its token. An
+  // in-process cache (the embedded default) is never down, so it needs no shadow.
+  if (cache().kind !== "memory")
     for (const [i, b] of buckets.entries())
       if (shared[i]?.ok) await localBuckets.takeToken(b.key, b.ratePerSec, b.burst, b.windowMs);
   return shared;
