@@ -29,7 +29,7 @@ function sharedCache(inner: MemoryCache, state: { down: boolean }): Cache {
       if (prop === "kind") return "redis";
       if (prop === "takeTokens")
         return (...args: Parameters<Cache["takeTokens"]>) =>
-          state.down ? Promise.reject(new CacheUnavailableError("down")) : target.takeTokens(...args);
+          state.down ? Promise.reject(new CacheUnavailableError()) : target.takeTokens(...args);
       return Reflect.get(target, prop, receiver);
     },
   }) as Cache;
