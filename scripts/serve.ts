@@ -211,8 +211,11 @@ export async function serve(options: {
   if (threaded) startWorkerThread(buildUrl);
   const handle = createRequestHandler(build, "production");
   const fastPath = (build.entry.module as { fastPath?: FastPath }).fastPath;
-  // The intake's code warmed up before the first webhook (app/services/warm-up.server.ts; HALA_WARM_UP_MS).
-  (build.entry.module as { warmUpThread?: WarmUpThread }).warmUpThread?.("intake");
+  // The intake's code warmed up before the first webhook (app/services/warm-up.server.ts; HALA_WARM_UP_MS);
+  // the workers' as well when they run in this thread (their background start then finds it done).
+  (build.entry.module as { warmUpThread?: WarmUpThread }).warmUpThread?.(
+    parseTuning(process.env).HALA_WORKERS ? "workers" : "intake",
+  );
   const clientDir = path.join(root, "build/client");
   const host = options.host ?? "127.0.0.1";
   const origin = `http://${host}:${options.port}`;

@@ -1,10 +1,9 @@
-import { readFileSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
+import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { LISTEN_BACKLOG, serve } from "../scripts/serve";
-import { writeStandInBuild } from "./helpers/stand-in-build";
+import { describe, expect, it } from "vitest";
+import { LISTEN_BACKLOG } from "../scripts/serve";
+import { standInServers } from "./helpers/stand-in-build";
 
 // scripts/serve.ts listens with a backlog of LISTEN_BACKLOG: a burst of new connections that arrives while the
 // server's thread is busy waits in the kernel's accept queue instead of being dropped (the sender would try
@@ -56,16 +55,7 @@ const CONNECTIONS = 800; // more than Node's default backlog (511)
 const measurable = listenOverflows() !== undefined && somaxconn() >= CONNECTIONS;
 
 describe("serve()'s listen backlog", () => {
-  let root: string | undefined;
-  let server: Server | undefined;
-  const saved = process.env.HALA_WORKER_THREAD;
-  afterEach(() => {
-    server?.close();
-    server = undefined;
-    if (root) rmSync(root, { recursive: true, force: true });
-    if (saved === undefined) delete process.env.HALA_WORKER_THREAD;
-    else process.env.HALA_WORKER_THREAD = saved;
-  });
+  const servers = standInServers();
 
   it("is larger than Node's default", () => {
     expect(LISTEN_BACKLOG).toBeGreaterThan(511);
@@ -74,9 +64,7 @@ describe("serve()'s listen backlog", () => {
   it.skipIf(!measurable)(
     `queues ${CONNECTIONS} connections opened while the server's thread is busy: none dropped, all accepted`,
     async () => {
-      root = writeStandInBuild("hala-backlog-", ENTRY);
-      process.env.HALA_WORKER_THREAD = "false";
-      server = await serve({ port: 0, root });
+      const server = await servers.start("hala-backlog-", ENTRY, { HALA_WORKER_THREAD: "false" });
       const { port } = server.address() as AddressInfo;
       let accepted = 0;
       server.on("connection", () => accepted++);

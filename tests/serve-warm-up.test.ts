@@ -1,12 +1,11 @@
-import { rmSync } from "node:fs";
 import { Server } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { serve } from "../scripts/serve";
-import { writeStandInBuild } from "./helpers/stand-in-build";
+import { standInServers } from "./helpers/stand-in-build";
 
-// scripts/serve.ts runs the build's intake warm-up (app/services/warm-up.server.ts) before it listens, so the
-// first webhook finds the intake's code compiled. A stand-in build records the call; the order of the warm-up
-// and the server's listen() is checked.
+// scripts/serve.ts runs the build's warm-up (app/services/warm-up.server.ts) before it listens, so the first
+// webhook finds the intake's code compiled: the intake's part, or the workers' (which includes the intake's) when
+// the workers run in the same thread. A stand-in build records the call; the order of the warm-up and the
+// server's listen() is checked.
 
 const ENTRY = `
 export const entry = {
@@ -21,19 +20,10 @@ export const entry = {
 `;
 
 describe("serve()'s warm-up", () => {
-  let root: string | undefined;
-  let server: Server | undefined;
-  const saved = process.env.HALA_WORKER_THREAD;
-  afterEach(() => {
-    server?.close();
-    server = undefined;
-    if (root) rmSync(root, { recursive: true, force: true });
-    if (saved === undefined) delete process.env.HALA_WORKER_THREAD;
-    else process.env.HALA_WORKER_THREAD = saved;
-    vi.restoreAllMocks();
-  });
+  const servers = standInServers();
+  afterEach(() => vi.restoreAllMocks());
 
-  it("warms the intake up once, before the server listens", async () => {
+  function recordCalls(): string[] {
     const calls: string[] = [];
     (globalThis as { __halaCalls?: string[] }).__halaCalls = calls;
     const listen = Server.prototype.listen;
@@ -41,10 +31,22 @@ describe("serve()'s warm-up", () => {
       calls.push("listen");
       return (listen as (...a: unknown[]) => Server).apply(this, args);
     });
-    root = writeStandInBuild("hala-warm-up-", ENTRY);
-    process.env.HALA_WORKER_THREAD = "false";
-    server = await serve({ port: 0, root });
+    return calls;
+  }
+
+  it("warms the intake up once, before the server listens, when the workers run elsewhere", async () => {
+    const calls = recordCalls();
+    const server = await servers.start("hala-warm-up-", ENTRY, {
+      HALA_WORKER_THREAD: "false",
+      HALA_WORKERS: "false",
+    });
     expect(calls).toEqual(["warm-up:intake", "listen"]);
     expect(server.listening).toBe(true);
+  });
+
+  it("warms the workers' part up (which includes the intake's) before it listens, when they run in its thread", async () => {
+    const calls = recordCalls();
+    await servers.start("hala-warm-up-", ENTRY, { HALA_WORKER_THREAD: "false", HALA_WORKERS: "true" });
+    expect(calls).toEqual(["warm-up:workers", "listen"]);
   });
 });

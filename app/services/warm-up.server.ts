@@ -78,18 +78,32 @@ export function warmUp(
 }
 
 /**
- * A thread's warm-up with its budget from HALA_WARM_UP_MS (0: none), logged. A warm-up that fails (a schema
- * change that its made-up webhook no longer passes; the unit tests call `warmUp` itself and fail then) is logged
- * and the start goes on: it only ever saves time.
+ * The parts this thread has warmed up (each thread has its own copy of this module). The workers' part runs
+ * the intake's too, so a thread that plays both parts (the embedded default: web and workers in one thread)
+ * warms up once, before it listens (scripts/serve.ts), and the background start finds it done.
+ */
+const warmed = new Set<"intake" | "workers">();
+
+/** Forgets what this thread warmed up (tests). */
+export function resetWarmUpForTests(): void {
+  warmed.clear();
+}
+
+/**
+ * A thread's warm-up with its budget from HALA_WARM_UP_MS (0: none), logged; nothing when this thread has
+ * warmed that part up already (undefined). A warm-up that fails (a schema change that its made-up webhook no
+ * longer passes; the unit tests call `warmUp` itself and fail then) is logged and the start goes on: it only
+ * ever saves time.
  */
 export function warmUpThread(
   part: "intake" | "workers",
   run: typeof warmUp = warmUp,
 ): WarmUpResult | undefined {
   const budgetMs = tuning().HALA_WARM_UP_MS;
-  if (budgetMs === 0) return undefined;
+  if (budgetMs === 0 || warmed.has(part) || warmed.has("workers")) return undefined;
   try {
     const result = run(part, { budgetMs });
+    warmed.add(part);
     logger.info({ part, ...result }, "warmed up");
     return result;
   } catch (error) {

@@ -5,12 +5,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { resetEnvForTests } from "~/env.server";
-import { warmUp, warmUpThread } from "./warm-up.server";
+import { resetWarmUpForTests, warmUp, warmUpThread } from "./warm-up.server";
 
 describe("warmUp", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
     resetEnvForTests();
+    resetWarmUpForTests();
   });
 
   it("runs the workers' path on made-up webhooks: every one gets the engine's replies, built for the Graph API", () => {
@@ -37,6 +38,29 @@ describe("warmUp", () => {
       throw new Error("warm-up: body is not a JSON object");
     };
     expect(warmUpThread("intake", failing)).toBeUndefined();
+  });
+
+  it("runs once per thread: the workers' part includes the intake's", () => {
+    const run = vi.fn((_part: "intake" | "workers") => ({ rounds: 1, replies: 0, ms: 0 }));
+    expect(warmUpThread("intake", run)).toBeDefined();
+    expect(warmUpThread("intake", run)).toBeUndefined();
+    expect(warmUpThread("workers", run)).toBeDefined();
+    expect(warmUpThread("workers", run)).toBeUndefined();
+    expect(run.mock.calls.map(([part]) => part)).toEqual(["intake", "workers"]);
+
+    resetWarmUpForTests();
+    run.mockClear();
+    expect(warmUpThread("workers", run)).toBeDefined();
+    expect(warmUpThread("intake", run)).toBeUndefined();
+    expect(run.mock.calls.map(([part]) => part)).toEqual(["workers"]);
+  });
+
+  it("a failed warm-up does not count as done", () => {
+    const failing = vi.fn(() => {
+      throw new Error("warm-up: body is not a JSON object");
+    });
+    expect(warmUpThread("workers", failing)).toBeUndefined();
+    expect(warmUpThread("workers", () => ({ rounds: 1, replies: 1, ms: 0 }))).toBeDefined();
   });
 
   it("is off with HALA_WARM_UP_MS=0", () => {
