@@ -92,6 +92,11 @@ export const tuningShape = {
    * before it takes traffic (ms; `app/services/warm-up.server.ts`). 0: not at all.
    */
   HALA_WARM_UP_MS: int(0, 10_000, 1_000),
+  /**
+   * Listening sockets on the server's port (SO_REUSEPORT), each accepting one new connection per turn of the
+   * event loop (scripts/serve.ts, `listenOn`; ADR 015). 1: one socket.
+   */
+  HALA_LISTEN_SOCKETS: int(1, 64, 8),
   /** Replaces every shop's feedback delay (the demo sets it). */
   HALA_FEEDBACK_DELAY_SECONDS: seconds,
   /** How long a handoff waits for a person before the shop's away message (default 300). */

@@ -9,6 +9,7 @@ import "./v8-flags";
 import { randomUUID } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from "node:net";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -181,6 +182,60 @@ export async function stopWorkerThread(timeoutMs = 8_000): Promise<void> {
  */
 export const LISTEN_BACKLOG = 4096;
 
+/**
+ * Listens on `port` with `sockets` listening sockets bound to it (SO_REUSEPORT; the kernel spreads new connections
+ * across them), all feeding `server`. Why several: libuv, Node's event loop, accepts ONE connection per listening
+ * socket per turn of the loop (libuv/libuv#3696, 2022; it used to accept until the queue was empty). A turn of a
+ * loaded web thread takes milliseconds, so a burst of new connections (a fresh instance under load, a proxy
+ * opening connections) was accepted at a few hundred a second and waited in the kernel's queue meanwhile:
+ * 90–220 ms (p50) in the first 0.8 s of bench:webhook's open loop at 1,000 webhooks/s, while requests on
+ * connections already open waited 5–50 ms (bench/results/ab-s30/README.md). With `sockets` of them, a turn
+ * accepts up to that many.
+ *
+ * A plain socket is bound first and closed, so a port already in use fails with EADDRINUSE as it would with one
+ * socket, instead of a second instance silently sharing the port with the first. A socket of the group that
+ * cannot be bound (a platform without SO_REUSEPORT) is left out, logged. `server.close()` closes them all.
+ */
+export async function listenOn(
+  server: Server,
+  options: { port: number; host: string; sockets: number },
+): Promise<void> {
+  const { host, sockets } = options;
+  const listen = (target: NetServer, port: number, reusePort: boolean) =>
+    new Promise<void>((resolve, reject) => {
+      target.once("error", reject);
+      target.listen({ port, host, backlog: LISTEN_BACKLOG, ...(reusePort ? { reusePort } : {}) }, () => {
+        target.off("error", reject);
+        resolve();
+      });
+    });
+  if (sockets <= 1) return listen(server, options.port, false);
+  const probe = createNetServer();
+  await listen(probe, options.port, false);
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  await listen(server, port, true);
+  const acceptors: NetServer[] = [];
+  for (let i = 1; i < sockets; i++) {
+    // The HTTP server takes the connection as if it had accepted it (node:http's documented injection), with
+    // the socket options its own accepted connections get: node:http turns Nagle's algorithm off (`noDelay`),
+    // net's default leaves it on, which held small answers back (40 ms delayed ACKs).
+    const acceptor = createNetServer({ noDelay: true }, (socket) => server.emit("connection", socket));
+    try {
+      await listen(acceptor, port, true);
+      acceptors.push(acceptor);
+    } catch (error) {
+      console.warn(`listening socket ${i + 1} of ${sockets} on port ${port} left out:`, error);
+      break;
+    }
+  }
+  const close = server.close.bind(server);
+  server.close = ((callback?: (error?: Error) => void) => {
+    for (const acceptor of acceptors) acceptor.close();
+    return close(callback);
+  }) as Server["close"];
+}
+
 export async function serve(options: {
   port: number;
   host?: string;
@@ -239,9 +294,11 @@ export async function serve(options: {
       res.end();
     }
   });
-  await new Promise<void>((resolve) =>
-    server.listen({ port: options.port, host, backlog: LISTEN_BACKLOG }, resolve),
-  );
+  await listenOn(server, {
+    port: options.port,
+    host,
+    sockets: parseTuning(process.env).HALA_LISTEN_SOCKETS,
+  });
   return server;
 }
 

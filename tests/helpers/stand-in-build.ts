@@ -48,13 +48,13 @@ export function standInServers() {
     saved.clear();
   });
   return {
-    async start(prefix: string, entrySource: string, env: Record<string, string>): Promise<Server> {
+    async start(prefix: string, entrySource: string, env: Record<string, string>, port = 0): Promise<Server> {
       for (const [key, value] of Object.entries(env)) {
         if (!saved.has(key)) saved.set(key, process.env[key]);
         process.env[key] = value;
       }
       root = writeStandInBuild(prefix, entrySource);
-      server = await serve({ port: 0, root });
+      server = await serve({ port, root });
       return server;
     },
   };
