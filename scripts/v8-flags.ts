@@ -11,5 +11,14 @@ import v8 from "node:v8";
  * (bench/results/ab-s23/README.md), alternating: end-to-end p99 lower in all 3 pairs at 500 msg/s (589–906 ms
  * against 902–1,420) and in 3 of 4 at 1,000 msg/s. The price is compiling more functions while a process is young.
  */
-export const V8_FLAGS = "--invocation-count-for-turbofan=150";
+/**
+ * `--concurrent-turbofan-max-threads=1`: each isolate's TurboFan compiles on one of V8's platform threads at a
+ * time, not on all four Node starts. On two cores, a fresh process's compile burst on four threads took the CPU
+ * from the web thread, the workers' thread and PostgreSQL just as the first traffic arrived. V8 reads the limit
+ * whenever it schedules compile work (Node 22's V8), so setting it here, before the app's code runs, takes effect.
+ * bench:webhook's open loop at 1,000 msg/s on a fresh app, alternating (bench/results/ab-s30/README.md): set here,
+ * e2e p99 lower in 3 of 4 pairs (median 334 against 478 ms) and more replies in the first second in all 4 (658–850
+ * against 470–636); on the command line, lower in 3 of 3; after the first 5 s, the same.
+ */
+export const V8_FLAGS = "--invocation-count-for-turbofan=150 --concurrent-turbofan-max-threads=1";
 v8.setFlagsFromString(V8_FLAGS);
