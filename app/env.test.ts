@@ -60,6 +60,7 @@ describe("env", () => {
       HALA_WORKER_THREAD_NICE: 0,
       HALA_WORKER_THREAD_SEMI_SPACE_MB: 64,
       HALA_WARM_UP_MS: 1000,
+      HALA_LISTEN_SOCKETS: 8,
       HALA_FEEDBACK_DELAY_SECONDS: undefined,
       HALA_AWAY_DELAY_SECONDS: undefined,
     });
@@ -85,6 +86,7 @@ describe("env", () => {
       HALA_WORKER_THREAD_NICE: "10",
       HALA_WORKER_THREAD_SEMI_SPACE_MB: "0",
       HALA_WARM_UP_MS: "0",
+      HALA_LISTEN_SOCKETS: "1",
       HALA_FEEDBACK_DELAY_SECONDS: "5",
       HALA_AWAY_DELAY_SECONDS: "0",
     });
@@ -101,6 +103,7 @@ describe("env", () => {
       HALA_WORKER_THREAD_NICE: 10,
       HALA_WORKER_THREAD_SEMI_SPACE_MB: 0,
       HALA_WARM_UP_MS: 0,
+      HALA_LISTEN_SOCKETS: 1,
       HALA_FEEDBACK_DELAY_SECONDS: 5,
       HALA_AWAY_DELAY_SECONDS: 0,
     });
@@ -120,6 +123,7 @@ describe("env", () => {
         HALA_WORKER_THREAD_NICE: "20",
         HALA_WORKER_THREAD_SEMI_SPACE_MB: "1024",
         HALA_WARM_UP_MS: "10001",
+        HALA_LISTEN_SOCKETS: "0",
         HALA_AWAY_DELAY_SECONDS: "-1",
         DATABASE_POOL_MIN: "-1",
         DATABASE_PLAN_REFRESH_ROWS: "-1",
@@ -135,6 +139,7 @@ describe("env", () => {
         "HALA_INBOX_CONCURRENCY",
         "HALA_INTAKE_LINGER_MS",
         "HALA_INTAKE_STATEMENTS",
+        "HALA_LISTEN_SOCKETS",
         "HALA_SEND_ON_COMMIT",
         "HALA_WARM_UP_MS",
         "HALA_WORKER_THREAD_NICE",
