@@ -266,10 +266,12 @@ export async function serve(options: {
   if (threaded) startWorkerThread(buildUrl);
   const handle = createRequestHandler(build, "production");
   const fastPath = (build.entry.module as { fastPath?: FastPath }).fastPath;
+  // Read after the threaded set-up above, which turns this thread's workers off.
+  const tuning = parseTuning(process.env);
   // The intake's code warmed up before the first webhook (app/services/warm-up.server.ts; HALA_WARM_UP_MS);
   // the workers' as well when they run in this thread (their background start then finds it done).
   (build.entry.module as { warmUpThread?: WarmUpThread }).warmUpThread?.(
-    parseTuning(process.env).HALA_WORKERS ? "workers" : "intake",
+    tuning.HALA_WORKERS ? "workers" : "intake",
   );
   const clientDir = path.join(root, "build/client");
   const host = options.host ?? "127.0.0.1";
@@ -297,7 +299,7 @@ export async function serve(options: {
   await listenOn(server, {
     port: options.port,
     host,
-    sockets: parseTuning(process.env).HALA_LISTEN_SOCKETS,
+    sockets: tuning.HALA_LISTEN_SOCKETS,
   });
   return server;
 }

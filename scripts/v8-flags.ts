@@ -10,8 +10,7 @@ import v8 from "node:v8";
  * median 9.6 against 12.9 s, and no run with webhooks left unsent against 5 of 14. 150 against 500
  * (bench/results/ab-s23/README.md), alternating: end-to-end p99 lower in all 3 pairs at 500 msg/s (589–906 ms
  * against 902–1,420) and in 3 of 4 at 1,000 msg/s. The price is compiling more functions while a process is young.
- */
-/**
+ *
  * `--concurrent-turbofan-max-threads=1`: each isolate's TurboFan compiles on one of V8's platform threads at a
  * time, not on all four Node starts. On two cores, a fresh process's compile burst on four threads took the CPU
  * from the web thread, the workers' thread and PostgreSQL just as the first traffic arrived. V8 reads the limit
