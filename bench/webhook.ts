@@ -45,6 +45,13 @@ import {
   stopChild,
   waitForHttp,
 } from "./lib/proc";
+import {
+  phaseMarkdown,
+  startStatsServer,
+  summarizeStatements,
+  type PhaseStats,
+  type StatsServer,
+} from "./lib/pg-stats";
 import { summarizeProfile, type ProfileSummary } from "./lib/profile";
 import { ms, rounded, summarize, wallNow, type Percentiles } from "./lib/stats";
 
@@ -104,6 +111,11 @@ const cfg = {
   /** BENCH_OPEN_WORKERS=0: the open loop's app runs without workers (what the intake alone costs at that rate). */
   openWorkers: process.env.BENCH_OPEN_WORKERS !== "0",
   keepDb: flag("BENCH_KEEP_DB"),
+  /**
+   * BENCH_PG_STATS=1: PostgreSQL's time per statement in each phase (pg_stat_statements), on a private cluster with
+   * the shared server's settings (bench/lib/pg-stats.ts); BENCH_PG_URL is then only where the settings are read.
+   */
+  pgStats: flag("BENCH_PG_STATS"),
   /** Results go to bench/results/<name>.json and .md. */
   resultsName: (process.env.BENCH_RESULTS_NAME ?? "webhook").replace(/[^\w.-]/g, "_"),
   pgUrl: process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432",
@@ -776,6 +788,8 @@ interface Results {
   openSweep?: SweepPoint[];
   appErrors: Record<string, { count: number; messages: Record<string, number> }>;
   profile?: ProfileSummary;
+  /** BENCH_PG_STATS: the database's statements per phase. */
+  pgStats?: PhaseStats[];
 }
 
 function markdown(r: Results): string {
@@ -925,6 +939,15 @@ function markdown(r: Results): string {
       ...r.profile.byFunction.slice(0, 20).map((f) => `| ${f.share}% | \`${f.name}\` | ${f.where} |`),
     );
   }
+  if (r.pgStats?.length) {
+    lines.push(
+      "",
+      "## Where PostgreSQL's time went (BENCH_PG_STATS: pg_stat_statements on a private cluster with the shared server's settings)",
+      "",
+      "Exec and plan times are wall time inside the server (on a busy machine they include waiting for a core); calls, rows, WAL and buffers are counts. *Per event* divides by the phase's events.",
+    );
+    for (const phase of r.pgStats) lines.push("", ...phaseMarkdown(phase));
+  }
   lines.push(
     "",
     `Raw numbers: \`bench/results/${cfg.resultsName}.json\`. How to read them: \`bench/README.md\`.`,
@@ -934,6 +957,9 @@ function markdown(r: Results): string {
 }
 
 // --- main ---------------------------------------------------------------------------------------
+
+/** BENCH_PG_STATS: the private cluster, stopped at the end (or by the exit handler on a failure). */
+let pgStatsServer: StatsServer | undefined;
 
 async function main() {
   mkdirSync(WORK, { recursive: true });
@@ -963,6 +989,12 @@ async function main() {
     throw new Error("build/ was incomplete while copying it");
 
   // Database, cache, tenants
+  if (cfg.pgStats) {
+    pgStatsServer = await startStatsServer(cfg.pgUrl, cfg.database);
+    cfg.pgUrl = pgStatsServer.url;
+    log(`BENCH_PG_STATS: a private PostgreSQL with pg_stat_statements at ${cfg.pgUrl}`);
+  }
+  const pgStats: PhaseStats[] = [];
   log(`fresh database ${cfg.database}, flushing ${cfg.redisUrl}`);
   await freshDatabase();
   await flushRedis();
@@ -1007,8 +1039,18 @@ async function main() {
   if (profileFile) rmSync(profileFile, { force: true });
   let app = await startApp(appPort, graph, true, "closed", profileFile);
   log(`app up on :${appPort}; closed loop ${cfg.connections} connections, ${cfg.warmupS}+${cfg.durationS} s`);
+  await pgStatsServer?.reset();
   const appClosed = await closedLoop(appUrl, closedFile, app, tool, cfg.profile && !cfg.profileWorkersOnly);
+  const closedStatements = await pgStatsServer?.snapshot();
+  await pgStatsServer?.reset();
   const closedLoopBacklog = await dbCounts();
+  if (closedStatements)
+    pgStats.push(
+      summarizeStatements("Closed loop with the workers (warm-up included)", closedStatements, {
+        count: closedLoopBacklog.inbound_done ?? 0,
+        label: "inbound events processed (and more webhooks stored)",
+      }),
+    );
   log(
     `app: ${appClosed.reqPerSec} req/s, ack p50 ${ms(appClosed.ackMs.p50)} p99 ${ms(appClosed.ackMs.p99)}, non-200 ${appClosed.non200}`,
   );
@@ -1019,6 +1061,7 @@ async function main() {
   const drainStart = performance.now();
   await sleep(cfg.workerDrainS * 1000);
   const drainSeconds = (performance.now() - drainStart) / 1000;
+  const drainStatements = await pgStatsServer?.snapshot();
   const afterDrain = await dbCounts();
   const workerDrain = {
     seconds: Math.round(drainSeconds * 10) / 10,
@@ -1034,6 +1077,13 @@ async function main() {
   log(
     `workers alone: ${workerDrain.inboundProcessedPerSec} inbound events/s, ${workerDrain.repliesSentPerSec} replies/s`,
   );
+  if (drainStatements)
+    pgStats.push(
+      summarizeStatements("Workers alone", drainStatements, {
+        count: (afterDrain.inbound_done ?? 0) - (closedLoopBacklog.inbound_done ?? 0),
+        label: "inbound events processed",
+      }),
+    );
   await stopChild(app, 10_000);
   const profile: ProfileSummary | undefined =
     profileFile && existsSync(profileFile) ? summarizeProfile(profileFile) : undefined;
@@ -1042,7 +1092,18 @@ async function main() {
   if (cfg.intakeOnly) {
     await resetTraffic();
     app = await startApp(appPort, graph, false, "intake-only");
+    await pgStatsServer?.reset();
     appIntakeOnly = await closedLoop(appUrl, closedFile, app, tool);
+    const intakeStatements = await pgStatsServer?.snapshot();
+    if (intakeStatements) {
+      const stored = await dbCounts();
+      pgStats.push(
+        summarizeStatements("Intake alone (warm-up included)", intakeStatements, {
+          count: stored.inbound_pending ?? 0,
+          label: "webhook events stored",
+        }),
+      );
+    }
     log(`app (workers off): ${appIntakeOnly.reqPerSec} req/s, ack p99 ${ms(appIntakeOnly.ackMs.p99)}`);
     await stopChild(app, 10_000);
   }
@@ -1095,6 +1156,7 @@ async function main() {
   const referenceLastSeq = await maxSeq();
   log(`open loop: ${openCount} messages at ${cfg.openRate}/s, then up to ${cfg.drainS} s for the replies`);
   if (openProfileFile) app.kill("SIGUSR2");
+  await pgStatsServer?.reset();
   const openResult = await openLoop(openTarget(app), {
     offset: openWarm,
     count: openCount,
@@ -1102,7 +1164,15 @@ async function main() {
     drainS: cfg.drainS,
     storedAfterSeq: referenceLastSeq,
   });
+  const openStatements = await pgStatsServer?.snapshot();
   const openLoopBacklog = await dbCounts();
+  if (openStatements)
+    pgStats.push(
+      summarizeStatements(`Open loop at ${cfg.openRate} msg/s`, openStatements, {
+        count: openResult.replies,
+        label: "messages answered",
+      }),
+    );
   const openStages = await stageLatencies(referenceLastSeq);
   log(
     `open loop: ${openResult.replies}/${openResult.sent} replies, e2e p50 ${ms(openResult.e2eMs.p50)} p95 ${ms(openResult.e2eMs.p95)} p99 ${ms(openResult.e2eMs.p99)} (first ${OPEN_COLD_S} s p99 ${ms(openResult.e2eColdMs.p99)}, after p99 ${ms(openResult.e2eWarmMs.p99)})`,
@@ -1171,9 +1241,14 @@ async function main() {
       ...Object.fromEntries(cfg.openSweep.map((rate) => [`sweep${rate}`, appErrors(`sweep-${rate}`)])),
     },
     ...((profile ?? openProfile) ? { profile: profile ?? openProfile } : {}),
+    ...(pgStats.length ? { pgStats } : {}),
   };
   if (!cfg.keepDb)
     await psql(`DROP DATABASE IF EXISTS ${cfg.database} WITH (FORCE)`, "postgres").catch(() => undefined);
+  if (pgStatsServer && !cfg.keepDb) {
+    await pgStatsServer.destroy();
+    pgStatsServer = undefined;
+  } else if (pgStatsServer) log(`BENCH_KEEP_DB: the private PostgreSQL stays up at ${pgStatsServer.url}`);
   // The large scratch files (payloads, the build copy, the tenants' secrets) go; the child logs stay.
   for (const f of [closedFile, openFile, tenantsFile]) rmSync(f, { force: true });
   rmSync(SNAPSHOT, { recursive: true, force: true });
@@ -1195,7 +1270,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.exit(130);
   });
 }
-process.on("exit", killAllChildren);
+process.on("exit", () => {
+  killAllChildren();
+  if (!cfg.keepDb) pgStatsServer?.killSync();
+});
 
 try {
   await main();

@@ -144,7 +144,14 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-export async function createPrivatePostgres(preferredPort = 55432): Promise<PrivatePostgres> {
+/**
+ * `settings`: the server's `-c` options after its port and sockets (default: the resilience runs' own, no fsync);
+ * bench:webhook's BENCH_PG_STATS passes the shared server's settings and pg_stat_statements (bench/lib/pg-stats.ts).
+ */
+export async function createPrivatePostgres(
+  preferredPort = 55432,
+  settings = "-c fsync=off -c full_page_writes=off -c max_connections=60",
+): Promise<PrivatePostgres> {
   const port = await freePort(preferredPort);
   const dir = tempDir("pg");
   const data = path.join(dir, "data");
@@ -172,7 +179,7 @@ export async function createPrivatePostgres(preferredPort = 55432): Promise<Priv
     async start() {
       await pgCtl([
         "-o",
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`,
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${settings}`,
         "-l",
         path.join(dir, "server.log"),
         "-w",
