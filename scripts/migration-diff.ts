@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { migrationHazards } from "./migration-policy";
 
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
 if (!name) {
@@ -39,3 +40,15 @@ mkdirSync(target);
 writeFileSync(path.join(target, "migration.sql"), sql);
 copyFileSync("prisma/schema.prisma", path.join(target, "schema.prisma"));
 console.log(`Wrote ${path.relative(process.cwd(), target)}/migration.sql`);
+// A change the previous release cannot live with during a rolling deploy (docs/decisions/016-compatible-migrations.md).
+const hazards = migrationHazards(sql);
+if (hazards.length) {
+  console.warn(
+    "\nThis migration would break instances of the previous release still running during a deploy:",
+  );
+  for (const hazard of hazards) console.warn(`  - ${hazard.rule}: ${hazard.statement}`);
+  console.warn(
+    'Ship the code that stops using it first and contract in a later release, with a line "-- contract: <why>"\n' +
+      "in that migration (tests/migration-policy.test.ts checks it).",
+  );
+}
