@@ -250,11 +250,16 @@ function appEnv(port: number, graph: FakeGraph, workers: boolean): NodeJS.Proces
     GRAPH_API_URL: graph.url,
     BENCH_APP_ROOT: SNAPSHOT,
     // The app's own settings given to the benchmark (HALA_SEND_ON_COMMIT=false, DATABASE_POOL_MAX/MIN,
-    // DATABASE_PLAN_* …) reach the app, for A/B runs.
+    // DATABASE_PLAN_*, PGOPTIONS …) reach the app, for A/B runs.
     ...Object.fromEntries(
       Object.entries(process.env).filter(
         ([key]) =>
-          key.startsWith("HALA_") || key.startsWith("DATABASE_POOL_") || key.startsWith("DATABASE_PLAN_"),
+          key.startsWith("HALA_") ||
+          key.startsWith("DATABASE_POOL_") ||
+          key.startsWith("DATABASE_PLAN_") ||
+          // the PostgreSQL session settings of the app's connections (node-postgres reads it), e.g.
+          // "-c plan_cache_mode=force_generic_plan"
+          key === "PGOPTIONS",
       ),
     ),
     HALA_WORKERS: workers ? "true" : "false",

@@ -46,6 +46,7 @@ describe("summarizeStatements and phaseMarkdown", () => {
   const row = (query: string, calls: number, rows: number, exec: number, wal = 0): StatementRow => ({
     query,
     calls: String(calls),
+    plans: "1",
     rows: String(rows),
     total_exec_time: exec,
     total_plan_time: 1,
@@ -72,6 +73,7 @@ describe("summarizeStatements and phaseMarkdown", () => {
     ]);
     expect(stats.statements[0]).toMatchObject({
       calls: 15,
+      plans: 2,
       rows: 150,
       execMs: 60,
       planMs: 2,
@@ -98,8 +100,10 @@ describe("summarizeStatements and phaseMarkdown", () => {
     expect(lines[0]).toContain("1,520 µs"); // (148 exec + 4 plan) ms over 100 events
     const body = lines.slice(4);
     expect(body).toHaveLength(3);
-    expect(body[0]).toMatch(/^\| turn committed \| 10 \| 100 \| 10\.0 \| 99 \| 1 \| 66 % \| 1,000 µs \|/);
-    expect(body[2]).toMatch(/^\| 2 other statements \| 2 \| 2 \|/);
+    expect(body[0]).toMatch(
+      /^\| turn committed \| 10 \| 1 \| 100 \| 10\.0 \| 99 \| 1 \| 66 % \| 1,000 µs \|/,
+    );
+    expect(body[2]).toMatch(/^\| 2 other statements \| 2 \| 2 \| 2 \|/);
   });
 });
 

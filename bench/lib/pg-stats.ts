@@ -54,6 +54,8 @@ export function statementLabel(query: string): string {
 export interface StatementStat {
   label: string;
   calls: number;
+  /** Times it was planned: a prepared statement's generic plan is made once per connection, a custom one per call. */
+  plans: number;
   rows: number;
   /** Time executing (and planning, `pg_stat_statements.track_planning`), in ms. */
   execMs: number;
@@ -78,6 +80,7 @@ export interface PhaseStats {
 export interface StatementRow {
   query: string;
   calls: number | string;
+  plans: number | string;
   rows: number | string;
   total_exec_time: number | string;
   total_plan_time: number | string;
@@ -98,6 +101,7 @@ export function summarizeStatements(
     const stat = byLabel.get(label) ?? {
       label,
       calls: 0,
+      plans: 0,
       rows: 0,
       execMs: 0,
       planMs: 0,
@@ -106,6 +110,7 @@ export function summarizeStatements(
       buffersDirtied: 0,
     };
     stat.calls += Number(row.calls);
+    stat.plans += Number(row.plans);
     stat.rows += Number(row.rows);
     stat.execMs += Number(row.total_exec_time);
     stat.planMs += Number(row.total_plan_time);
@@ -141,10 +146,11 @@ export function phaseMarkdown(stats: PhaseStats, top = 8): string[] {
   const rest = stats.statements.slice(top);
   const total = stats.totalExecMs + stats.totalPlanMs || 1;
   const row = (s: StatementStat) =>
-    `| ${s.label} | ${fmt(s.calls)} | ${fmt(s.rows)} | ${fmt(s.calls ? s.rows / s.calls : 0, 1)} | ${fmt(s.execMs)} | ${fmt(s.planMs)} | ${fmt(((s.execMs + s.planMs) / total) * 100)} % | ${fmt(perEvent(s.execMs + s.planMs) * 1000)} µs | ${fmt(perEvent(s.walBytes))} B | ${fmt(perEvent(s.buffersHit), 1)} |`;
+    `| ${s.label} | ${fmt(s.calls)} | ${fmt(s.plans)} | ${fmt(s.rows)} | ${fmt(s.calls ? s.rows / s.calls : 0, 1)} | ${fmt(s.execMs)} | ${fmt(s.planMs)} | ${fmt(((s.execMs + s.planMs) / total) * 100)} % | ${fmt(perEvent(s.execMs + s.planMs) * 1000)} µs | ${fmt(perEvent(s.walBytes))} B | ${fmt(perEvent(s.buffersHit), 1)} |`;
   const other: StatementStat = {
     label: `${rest.length} other statements`,
     calls: rest.reduce((t, s) => t + s.calls, 0),
+    plans: rest.reduce((t, s) => t + s.plans, 0),
     rows: rest.reduce((t, s) => t + s.rows, 0),
     execMs: rest.reduce((t, s) => t + s.execMs, 0),
     planMs: rest.reduce((t, s) => t + s.planMs, 0),
@@ -155,8 +161,8 @@ export function phaseMarkdown(stats: PhaseStats, top = 8): string[] {
   return [
     `**${stats.phase}** — ${fmt(stats.events)} ${stats.eventsLabel}; the server executed for ${fmt(stats.totalExecMs)} ms and planned for ${fmt(stats.totalPlanMs)} ms (${fmt(perEvent(stats.totalExecMs + stats.totalPlanMs) * 1000)} µs and ${fmt(perEvent(stats.totalWalBytes))} B of WAL per event).`,
     "",
-    `| statement | calls | rows | rows / call | exec ms | plan ms | share | per event | WAL per event | buffers hit per event |`,
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| statement | calls | plans | rows | rows / call | exec ms | plan ms | share | per event | WAL per event | buffers hit per event |`,
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...shown.map(row),
     ...(rest.length ? [row(other)] : []),
   ];
@@ -204,7 +210,7 @@ export async function startStatsServer(sharedUrl: string, database: string): Pro
     },
     async snapshot() {
       const { rows } = await client.query<StatementRow>(
-        `SELECT s.query, s.calls, s.rows, s.total_exec_time, s.total_plan_time, s.wal_bytes, s.shared_blks_hit,
+        `SELECT s.query, s.calls, s.plans, s.rows, s.total_exec_time, s.total_plan_time, s.wal_bytes, s.shared_blks_hit,
                 s.shared_blks_dirtied
          FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
          WHERE d.datname = $1`,
