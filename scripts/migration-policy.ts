@@ -26,8 +26,9 @@ const RULES: [RegExp, string][] = [
 ];
 
 /** `ADD COLUMN … NOT NULL` without a DEFAULT: the previous release's inserts leave it out and fail. */
+// One column's definition: up to the next comma outside parentheses (`DECIMAL(65,30)`).
 const REQUIRED_WITHOUT_DEFAULT =
-  /\bADD\s+COLUMN\s+(?:IF\s+NOT\s+EXISTS\s+)?"?[\w]+"?\s+[^,;]*\bNOT\s+NULL\b[^,;]*/gi;
+  /\bADD\s+COLUMN\s+(?:IF\s+NOT\s+EXISTS\s+)?"?\w+"?\s+(?:[^,;(]|\([^)]*\))*?\bNOT\s+NULL\b(?:[^,;(]|\([^)]*\))*/gi;
 
 /** The SQL without its comments (`-- …` to the end of the line, and block comments). */
 function withoutComments(sql: string): string {

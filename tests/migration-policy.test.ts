@@ -56,6 +56,10 @@ describe("migrationHazards", () => {
       'ALTER TABLE "Message" ADD COLUMN "a" TEXT, ADD COLUMN "channel" TEXT NOT NULL;',
       "adds a required column without a default",
     ],
+    [
+      'ALTER TABLE "Checkout" ADD COLUMN "total" DECIMAL(65,30) NOT NULL;',
+      "adds a required column without a default",
+    ],
   ])("flags %s", (sql, rule) => {
     expect(migrationHazards(sql).map((h) => h.rule)).toEqual([rule]);
   });
@@ -64,6 +68,7 @@ describe("migrationHazards", () => {
     'CREATE TABLE "X" ("id" TEXT NOT NULL, CONSTRAINT "X_pkey" PRIMARY KEY ("id"));',
     'ALTER TABLE "Message" ADD COLUMN "channel" TEXT;',
     `ALTER TABLE "Message" ADD COLUMN "channel" TEXT NOT NULL DEFAULT 'whatsapp';`,
+    'ALTER TABLE "Checkout" ADD COLUMN "total" DECIMAL(65,30) NOT NULL DEFAULT 0, ADD COLUMN "note" TEXT;',
     'ALTER TABLE "Message" ALTER COLUMN "text" DROP NOT NULL;',
     'CREATE INDEX "Message_x_idx" ON "Message"("shop");',
     'DROP INDEX "Message_x_idx";',
