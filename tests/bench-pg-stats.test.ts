@@ -111,8 +111,11 @@ describe("summarizeStatements and phaseMarkdown", () => {
 // configured (the services project; CI).
 describe.runIf(!!process.env.DATABASE_URL)("startStatsServer", () => {
   it("starts pg_stat_statements on a private cluster with the shared server's settings", async () => {
+    // The server of DATABASE_URL, with its user and password, without a database.
     const shared = new URL(process.env.DATABASE_URL!);
-    const sharedUrl = `${shared.protocol}//${shared.username}@${shared.host}`;
+    shared.pathname = "";
+    shared.search = "";
+    const sharedUrl = shared.toString().replace(/\/$/, "");
     const server = await startStatsServer(sharedUrl, "hala_pgstats_test");
     try {
       const admin = new pg.Client({ connectionString: `${server.url}/postgres` });
