@@ -89,45 +89,61 @@ export interface StatementRow {
   shared_blks_dirtied: number | string;
 }
 
+const COUNTERS = [
+  "calls",
+  "plans",
+  "rows",
+  "execMs",
+  "planMs",
+  "walBytes",
+  "buffersHit",
+  "buffersDirtied",
+] as const;
+type Counters = Omit<StatementStat, "label">;
+
+/** `stats` summed, counter by counter, under `label`. */
+function summed(label: string, stats: Counters[]): StatementStat {
+  const counters = Object.fromEntries(
+    COUNTERS.map((key) => [key, stats.reduce((total, s) => total + s[key], 0)]),
+  ) as Counters;
+  return { label, ...counters };
+}
+
+function countersOf(row: StatementRow): Counters {
+  return {
+    calls: Number(row.calls),
+    plans: Number(row.plans),
+    rows: Number(row.rows),
+    execMs: Number(row.total_exec_time),
+    planMs: Number(row.total_plan_time),
+    walBytes: Number(row.wal_bytes),
+    buffersHit: Number(row.shared_blks_hit),
+    buffersDirtied: Number(row.shared_blks_dirtied),
+  };
+}
+
 /** Sums pg_stat_statements rows by label (several texts can be one statement of the app's: IN lists, temp names). */
 export function summarizeStatements(
   phase: string,
   rows: StatementRow[],
   events: { count: number; label: string },
 ): PhaseStats {
-  const byLabel = new Map<string, StatementStat>();
+  const byLabel = new Map<string, Counters[]>();
   for (const row of rows) {
     const label = statementLabel(row.query);
-    const stat = byLabel.get(label) ?? {
-      label,
-      calls: 0,
-      plans: 0,
-      rows: 0,
-      execMs: 0,
-      planMs: 0,
-      walBytes: 0,
-      buffersHit: 0,
-      buffersDirtied: 0,
-    };
-    stat.calls += Number(row.calls);
-    stat.plans += Number(row.plans);
-    stat.rows += Number(row.rows);
-    stat.execMs += Number(row.total_exec_time);
-    stat.planMs += Number(row.total_plan_time);
-    stat.walBytes += Number(row.wal_bytes);
-    stat.buffersHit += Number(row.shared_blks_hit);
-    stat.buffersDirtied += Number(row.shared_blks_dirtied);
-    byLabel.set(label, stat);
+    byLabel.set(label, [...(byLabel.get(label) ?? []), countersOf(row)]);
   }
-  const statements = [...byLabel.values()].sort((a, b) => b.execMs + b.planMs - (a.execMs + a.planMs));
-  const sum = (f: (s: StatementStat) => number) => statements.reduce((total, s) => total + f(s), 0);
+  const statements = [...byLabel]
+    .map(([label, stats]) => summed(label, stats))
+    .sort((a, b) => b.execMs + b.planMs - (a.execMs + a.planMs));
+  const all = summed("", statements);
   return {
     phase,
     events: events.count,
     eventsLabel: events.label,
-    totalExecMs: Math.round(sum((s) => s.execMs)),
-    totalPlanMs: Math.round(sum((s) => s.planMs)),
-    totalWalBytes: sum((s) => s.walBytes),
+    totalExecMs: Math.round(all.execMs),
+    totalPlanMs: Math.round(all.planMs),
+    totalWalBytes: all.walBytes,
     statements: statements.map((s) => ({
       ...s,
       execMs: Math.round(s.execMs * 10) / 10,
@@ -147,17 +163,7 @@ export function phaseMarkdown(stats: PhaseStats, top = 8): string[] {
   const total = stats.totalExecMs + stats.totalPlanMs || 1;
   const row = (s: StatementStat) =>
     `| ${s.label} | ${fmt(s.calls)} | ${fmt(s.plans)} | ${fmt(s.rows)} | ${fmt(s.calls ? s.rows / s.calls : 0, 1)} | ${fmt(s.execMs)} | ${fmt(s.planMs)} | ${fmt(((s.execMs + s.planMs) / total) * 100)} % | ${fmt(perEvent(s.execMs + s.planMs) * 1000)} µs | ${fmt(perEvent(s.walBytes))} B | ${fmt(perEvent(s.buffersHit), 1)} |`;
-  const other: StatementStat = {
-    label: `${rest.length} other statements`,
-    calls: rest.reduce((t, s) => t + s.calls, 0),
-    plans: rest.reduce((t, s) => t + s.plans, 0),
-    rows: rest.reduce((t, s) => t + s.rows, 0),
-    execMs: rest.reduce((t, s) => t + s.execMs, 0),
-    planMs: rest.reduce((t, s) => t + s.planMs, 0),
-    walBytes: rest.reduce((t, s) => t + s.walBytes, 0),
-    buffersHit: rest.reduce((t, s) => t + s.buffersHit, 0),
-    buffersDirtied: rest.reduce((t, s) => t + s.buffersDirtied, 0),
-  };
+  const other = summed(`${rest.length} other statements`, rest);
   return [
     `**${stats.phase}** — ${fmt(stats.events)} ${stats.eventsLabel}; the server executed for ${fmt(stats.totalExecMs)} ms and planned for ${fmt(stats.totalPlanMs)} ms (${fmt(perEvent(stats.totalExecMs + stats.totalPlanMs) * 1000)} µs and ${fmt(perEvent(stats.totalWalBytes))} B of WAL per event).`,
     "",
